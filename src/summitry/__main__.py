@@ -1,0 +1,5 @@
+"""Allow ``python -m summitry``."""
+
+from summitry.cli import main
+
+main()

@@ -1,0 +1,159 @@
+"""The summitry exception tree.
+
+Every error summitry raises on purpose derives from :class:`SummitryError` and from the
+builtin it most resembles, so ``except ValueError`` keeps working for callers who do not
+know summitry::
+
+    SummitryError
+    ├── ModelError (ValueError)
+    │   ├── InvalidIssueError
+    │   ├── InvalidOutcomeError
+    │   ├── InvalidUtilityError
+    │   ├── InvalidScenarioError
+    │   └── OutcomeSpaceTooLargeError (MemoryError is *not* used: nothing was allocated)
+    ├── ScenarioFormatError (ValueError)          a file could not be read or written
+    │   └── UnsafeXMLError                        DOCTYPE / entities in an XML document
+    ├── UnknownNameError (LookupError)
+    │   ├── UnknownScenarioError
+    │   ├── UnknownAgentError
+    │   └── UnknownProtocolError
+    ├── ProtocolError (RuntimeError)
+    │   ├── IllegalActionError (ValueError)       wrong turn, invalid outcome, bad vote
+    │   └── MechanismFinishedError                acting after the end
+    ├── TraceError (ValueError)                   a trace that cannot be replayed or parsed
+    ├── RoadmapError (ValueError)
+    │   ├── CyclicPrerequisiteError
+    │   ├── UnknownCommitmentError (also LookupError)
+    │   └── PlanningError                         the solver found no plan
+    └── AgendaError (ValueError)
+        ├── UnknownTimeZoneError (also LookupError)
+        └── InvalidMeetingError
+
+Each message names the field, file or line, says what was expected and what came, and
+suggests a fix where it can.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AgendaError",
+    "CyclicPrerequisiteError",
+    "IllegalActionError",
+    "InvalidIssueError",
+    "InvalidMeetingError",
+    "InvalidOutcomeError",
+    "InvalidScenarioError",
+    "InvalidUtilityError",
+    "MechanismFinishedError",
+    "ModelError",
+    "OutcomeSpaceTooLargeError",
+    "PlanningError",
+    "ProtocolError",
+    "RoadmapError",
+    "ScenarioFormatError",
+    "SummitryError",
+    "TraceError",
+    "UnknownAgentError",
+    "UnknownCommitmentError",
+    "UnknownNameError",
+    "UnknownProtocolError",
+    "UnknownScenarioError",
+    "UnknownTimeZoneError",
+    "UnsafeXMLError",
+]
+
+
+class SummitryError(Exception):
+    """Base class of every error summitry raises on purpose."""
+
+
+class ModelError(SummitryError, ValueError):
+    """A domain object was built with values that break its invariants."""
+
+
+class InvalidIssueError(ModelError):
+    """An issue's definition is inconsistent (empty values, low > high, ...)."""
+
+
+class InvalidOutcomeError(ModelError):
+    """An outcome does not belong to its outcome space."""
+
+
+class InvalidUtilityError(ModelError):
+    """A utility function does not fit its outcome space or has bad weights/values."""
+
+
+class InvalidScenarioError(ModelError):
+    """A scenario is inconsistent (duplicate party names, utilities over another space...)."""
+
+
+class OutcomeSpaceTooLargeError(ModelError):
+    """An operation would enumerate more outcomes than allowed at once."""
+
+
+class ScenarioFormatError(SummitryError, ValueError):
+    """A scenario file could not be read or written."""
+
+
+class UnsafeXMLError(ScenarioFormatError):
+    """An XML document carries a DOCTYPE, entity declaration or external reference."""
+
+
+class UnknownNameError(SummitryError, LookupError):
+    """A name (scenario, agent, protocol) is not registered."""
+
+
+class UnknownScenarioError(UnknownNameError):
+    """No shipped scenario, file or folder has this name."""
+
+
+class UnknownAgentError(UnknownNameError):
+    """No registered negotiator has this name."""
+
+
+class UnknownProtocolError(UnknownNameError):
+    """No registered protocol has this name."""
+
+
+class ProtocolError(SummitryError, RuntimeError):
+    """A mechanism was used against its rules."""
+
+
+class IllegalActionError(ProtocolError, ValueError):
+    """An action is not legal now: wrong turn, invalid outcome, wrong kind of action."""
+
+
+class MechanismFinishedError(ProtocolError):
+    """A step was requested after the negotiation ended."""
+
+
+class TraceError(SummitryError, ValueError):
+    """A trace could not be parsed or replayed."""
+
+
+class RoadmapError(SummitryError, ValueError):
+    """A road-map or its commitments are inconsistent."""
+
+
+class CyclicPrerequisiteError(RoadmapError):
+    """Commitments' prerequisites form a cycle."""
+
+
+class UnknownCommitmentError(RoadmapError, LookupError):
+    """A prerequisite or event names a commitment that does not exist."""
+
+
+class PlanningError(RoadmapError):
+    """The planner could not find a plan."""
+
+
+class AgendaError(SummitryError, ValueError):
+    """An agenda or a meeting is inconsistent."""
+
+
+class UnknownTimeZoneError(AgendaError, LookupError):
+    """A time-zone name is not in the IANA database."""
+
+
+class InvalidMeetingError(AgendaError):
+    """A meeting is malformed (ends before it starts, no participants...)."""

@@ -1,0 +1,5 @@
+"""summitry.roadmap (see DESIGN.md §4)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
