@@ -33,7 +33,7 @@ def fail(message: str) -> typer.Exit:
 def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn summitry's own errors (and a missing file) into one line on stderr and exit code 2.
 
-    With ``--debug`` anywhere on the command line the traceback is shown as well.
+    A command that declares a ``debug`` option (``--debug``) re-raises instead, traceback and all.
     """
 
     @functools.wraps(command)
@@ -41,7 +41,7 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except (SummitryError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-            if "--debug" in sys.argv:
+            if kwargs.get("debug") or "--debug" in sys.argv:
                 raise
             raise fail(_one_line(exc)) from None
 
