@@ -1,5 +1,48 @@
-"""summitry.analysis (see DESIGN.md §4)."""
+"""What was possible in a negotiation and how good a result is (DESIGN §6).
+
+The Pareto frontier, the Nash, Kalai–Smorodinsky, egalitarian and max-welfare points,
+opposition and distances in utility space; :func:`analyze` bundles them for a scenario.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .bargaining import (
+    BargainingPoint,
+    distance,
+    distance_to_frontier,
+    egalitarian_point,
+    egalitarian_row,
+    kalai_smorodinsky_point,
+    kalai_smorodinsky_row,
+    max_welfare_point,
+    max_welfare_row,
+    nash_point,
+    nash_row,
+    opposition,
+)
+from .pareto import ScenarioFrontier, dominates, pareto_frontier, scenario_frontier, scenario_utilities
+from .report import AgreementMetrics, ScenarioAnalysis, agreement_metrics, analyze
+
+__all__ = [
+    "AgreementMetrics",
+    "BargainingPoint",
+    "ScenarioAnalysis",
+    "ScenarioFrontier",
+    "agreement_metrics",
+    "analyze",
+    "distance",
+    "distance_to_frontier",
+    "dominates",
+    "egalitarian_point",
+    "egalitarian_row",
+    "kalai_smorodinsky_point",
+    "kalai_smorodinsky_row",
+    "max_welfare_point",
+    "max_welfare_row",
+    "nash_point",
+    "nash_row",
+    "opposition",
+    "pareto_frontier",
+    "scenario_frontier",
+    "scenario_utilities",
+]

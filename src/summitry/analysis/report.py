@@ -1,0 +1,168 @@
+"""One-call analysis of a scenario, and how far an agreement is from each landmark.
+
+:func:`analyze` computes the Pareto frontier once (chunked for big spaces) and derives the
+four bargaining points and the opposition from it. :func:`agreement_metrics` then measures
+an agreement (or no agreement) against that analysis; the CLI, the negotiation engine and
+the summit report all use these two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from summitry.errors import InvalidOutcomeError
+from summitry.model import Scenario
+
+from .bargaining import (
+    BargainingPoint,
+    distance,
+    distance_to_frontier,
+    egalitarian_row,
+    kalai_smorodinsky_row,
+    max_welfare_row,
+    nash_row,
+    opposition,
+)
+from .pareto import scenario_frontier
+
+__all__ = ["AgreementMetrics", "ScenarioAnalysis", "agreement_metrics", "analyze"]
+
+POINT_NAMES = ("nash", "kalai_smorodinsky", "max_welfare", "egalitarian")
+"""The solution points an analysis carries, in display order."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioAnalysis:
+    """What was possible in a scenario: frontier, solution points, reservation values, opposition.
+
+    ``frontier_indices`` are ascending outcome indices; ``frontier_utilities`` has one row
+    per frontier outcome (one column per party); ``rational[j]`` says whether frontier
+    outcome j gives every party at least its reservation value. ``outcomes`` counts the
+    feasible outcomes (finite utility for every party, hard constraints kept); ``best`` and
+    ``worst`` are each party's extreme utilities over them.
+    """
+
+    scenario: Scenario = field(repr=False, compare=False)
+    parties: tuple[str, ...]
+    reserved: tuple[float, ...]
+    outcomes: int
+    frontier_indices: npt.NDArray[np.int64] = field(repr=False)
+    frontier_utilities: npt.NDArray[np.float64] = field(repr=False)
+    rational: npt.NDArray[np.bool_] = field(repr=False)
+    best: tuple[float, ...]
+    worst: tuple[float, ...]
+    nash: BargainingPoint | None
+    kalai_smorodinsky: BargainingPoint | None
+    max_welfare: BargainingPoint | None
+    egalitarian: BargainingPoint | None
+    opposition: float
+
+    def __post_init__(self) -> None:
+        n = self.frontier_indices.shape[0]
+        if self.frontier_utilities.shape != (n, len(self.parties)) or self.rational.shape != (n,):
+            raise InvalidOutcomeError(
+                f"analysis of {self.scenario.name!r}: frontier arrays disagree: {n} indices, utilities of shape "
+                f"{self.frontier_utilities.shape}, {self.rational.shape[0]} rational flags"
+            )
+        for array in (self.frontier_indices, self.frontier_utilities, self.rational):
+            array.setflags(write=False)
+
+    @property
+    def name(self) -> str:
+        """Return the scenario's name."""
+        return self.scenario.name
+
+    def points(self) -> dict[str, BargainingPoint | None]:
+        """Return the four solution points keyed by name (nash, kalai_smorodinsky, ...)."""
+        return {name: getattr(self, name) for name in POINT_NAMES}
+
+    def is_pareto_optimal(self, index: int) -> bool:
+        """Return whether outcome ``index`` is on the Pareto frontier."""
+        position = int(np.searchsorted(self.frontier_indices, index))
+        return position < self.frontier_indices.shape[0] and int(self.frontier_indices[position]) == int(index)
+
+
+def analyze(scenario: Scenario, *, chunk_size: int = 1 << 20) -> ScenarioAnalysis:
+    """Return the analysis of ``scenario``: its frontier, the four solution points and more.
+
+    Memory is bounded by ``chunk_size`` outcomes at a time (see
+    :func:`summitry.analysis.scenario_frontier`), so spaces of 10⁷ outcomes are fine.
+    """
+    front = scenario_frontier(scenario, chunk_size=chunk_size)
+    reserved = scenario.reserved_values
+    u = front.utilities
+
+    def point(row: int | None) -> BargainingPoint | None:
+        if row is None:
+            return None
+        index = int(front.indices[row])
+        return BargainingPoint(index=index, outcome=scenario.space.outcome(index), utilities=tuple(u[row]))
+
+    return ScenarioAnalysis(
+        scenario=scenario,
+        parties=scenario.party_names,
+        reserved=tuple(float(r) for r in reserved),
+        outcomes=front.outcomes,
+        frontier_indices=front.indices,
+        frontier_utilities=u,
+        rational=(u >= reserved).all(axis=1) if u.size else np.zeros(0, dtype=bool),
+        best=tuple(float(b) for b in front.best),
+        worst=tuple(float(w) for w in front.worst),
+        nash=point(nash_row(u, reserved)),
+        kalai_smorodinsky=point(kalai_smorodinsky_row(u, reserved, front.best)),
+        max_welfare=point(max_welfare_row(u)),
+        egalitarian=point(egalitarian_row(u, reserved)),
+        opposition=opposition(u, front.best, front.worst),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgreementMetrics:
+    """How good an agreement (or no agreement) is, measured in utility space.
+
+    ``index`` is None for no agreement, whose utilities are the reservation values.
+    ``to_points`` maps each solution point's name to the Euclidean distance from the
+    agreement's utilities to that point's (None where the point does not exist).
+    """
+
+    index: int | None
+    utilities: tuple[float, ...]
+    welfare: float
+    pareto_optimal: bool
+    rational: bool
+    to_frontier: float
+    to_points: dict[str, float | None]
+
+
+def agreement_metrics(analysis: ScenarioAnalysis, index: int | None) -> AgreementMetrics:
+    """Return the distances of outcome ``index`` (None: no agreement) to the frontier and each point.
+
+    Raises:
+        InvalidOutcomeError: ``index`` is not an outcome of the scenario's space.
+    """
+    if index is None:
+        utilities = np.asarray(analysis.reserved, dtype=float)
+        optimal = False
+    else:
+        index = int(index)
+        space = analysis.scenario.space
+        if not 0 <= index < space.cardinality:
+            raise InvalidOutcomeError(f"outcome index {index} is outside 0..{space.cardinality - 1}")
+        utilities = analysis.scenario.utilities(np.array([index], dtype=np.int64))[0]
+        optimal = analysis.is_pareto_optimal(index)
+    reserved = np.asarray(analysis.reserved, dtype=float)
+    to_points = {
+        name: (None if p is None else distance(utilities, p.utilities)) for name, p in analysis.points().items()
+    }
+    return AgreementMetrics(
+        index=index,
+        utilities=tuple(float(x) for x in utilities),
+        welfare=float(utilities.sum()),
+        pareto_optimal=optimal,
+        rational=bool((utilities >= reserved).all()),
+        to_frontier=distance_to_frontier(utilities, analysis.frontier_utilities),
+        to_points=to_points,
+    )
