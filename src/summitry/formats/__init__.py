@@ -1,5 +1,25 @@
-"""summitry.formats (see DESIGN.md §4)."""
+"""Reading and writing scenario files: native YAML/JSON, GENIUS XML and GeniusWeb JSON."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .genius import read_genius, write_genius
+from .geniusweb import read_geniusweb, write_geniusweb
+from .loading import Format, detect_format, load_scenario, save_scenario, shipped_scenarios
+from .native import dumps_native, read_native, scenario_from_document, scenario_to_document, write_native
+
+__all__ = [
+    "Format",
+    "detect_format",
+    "dumps_native",
+    "load_scenario",
+    "read_genius",
+    "read_geniusweb",
+    "read_native",
+    "save_scenario",
+    "scenario_from_document",
+    "scenario_to_document",
+    "shipped_scenarios",
+    "write_genius",
+    "write_geniusweb",
+    "write_native",
+]

@@ -1,0 +1,269 @@
+"""The native scenario schema (YAML or JSON, same structure), as pydantic models.
+
+These models only check the *shape* of a document; :mod:`summitry.formats.native` turns a
+validated document into model objects and reports cross-references (a weight naming an
+unknown issue, a value an issue lacks) with the same ``file: path: message`` form.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "ConstraintSpec",
+    "DefaultsSpec",
+    "IssueSpec",
+    "LinearAdditiveSpec",
+    "LinearSpec",
+    "OutcomeUtilitySpec",
+    "PartySpec",
+    "ScenarioSpec",
+    "TableSpec",
+    "TableUtilitySpec",
+    "TriangularSpec",
+    "describe_validation_error",
+]
+
+
+def _number(raw: Any) -> Any:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise PydanticCustomError("number", "expected a number")
+    return float(raw)
+
+
+def _finite_non_negative(raw: Any) -> Any:
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw) or raw < 0:
+        raise PydanticCustomError("non_negative_number", "expected a number >= 0")
+    return float(raw)
+
+
+def _label(raw: Any) -> Any:
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise PydanticCustomError("label", "expected a string or a number")
+    return raw
+
+
+def _labels(raw: Any) -> Any:
+    return raw if isinstance(raw, list) else [raw]
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+Weight = Annotated[float, BeforeValidator(_finite_non_negative)]
+Label = Annotated[Union[str, int, float], BeforeValidator(_label)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IssueSpec(_Spec):
+    """One issue: named ``values`` (categorical), or ``low``..``high`` (integer, or real with ``steps``)."""
+
+    name: Annotated[str, Field(min_length=1)]
+    type: Literal["categorical", "integer", "real"] = "categorical"
+    values: list[Label] | None = None
+    low: Number | None = None
+    high: Number | None = None
+    steps: Annotated[int, Field(ge=1)] | None = None
+
+
+class ConstraintSpec(_Spec):
+    """A forbidden combination: every listed issue takes one of its listed values."""
+
+    forbid: Annotated[dict[str, Annotated[list[Label], BeforeValidator(_labels)]], Field(min_length=1)]
+    reason: str = ""
+
+
+class LinearSpec(_Spec):
+    """``offset + slope * x``."""
+
+    slope: Number
+    offset: Number = 0.0
+
+
+class TriangularSpec(_Spec):
+    """0 at ``low`` and ``high``, 1 at ``peak``."""
+
+    low: Number
+    peak: Number
+    high: Number
+
+
+class _LinearForm(_Spec):
+    linear: LinearSpec
+
+
+class _TriangularForm(_Spec):
+    triangular: TriangularSpec
+
+
+class TableSpec(_Spec):
+    """Raw evaluations per value (divided by the largest, GENIUS semantics)."""
+
+    table: dict[Label, Number]
+
+
+def _value_kind(raw: Any) -> str:
+    if isinstance(raw, dict) and len(raw) == 1:
+        (key, inner), *_ = raw.items()
+        if key in ("linear", "triangular", "table") and isinstance(inner, dict):
+            return f"<{key}>"
+    if isinstance(raw, BaseModel):
+        return {_LinearForm: "<linear>", _TriangularForm: "<triangular>", TableSpec: "<table>"}.get(
+            type(raw), "<evaluations>"
+        )
+    return "<evaluations>"
+
+
+ValueSpec = Annotated[
+    Union[
+        Annotated[_LinearForm, Tag("<linear>")],
+        Annotated[_TriangularForm, Tag("<triangular>")],
+        Annotated[TableSpec, Tag("<table>")],
+        Annotated[dict[Label, Number], Tag("<evaluations>")],
+    ],
+    Discriminator(_value_kind),
+]
+
+
+class LinearAdditiveSpec(_Spec):
+    """Weights times per-issue value functions."""
+
+    type: Literal["linear-additive"] = "linear-additive"
+    weights: dict[str, Weight]
+    values: dict[str, ValueSpec]
+
+
+class OutcomeUtilitySpec(_Spec):
+    """One row of an explicit utility table."""
+
+    outcome: dict[str, Label]
+    utility: Number
+
+
+class TableUtilitySpec(_Spec):
+    """A utility given outcome by outcome; unlisted outcomes get ``default``."""
+
+    type: Literal["table"]
+    default: Number = 0.0
+    outcomes: list[OutcomeUtilitySpec] = []
+
+
+def _utility_kind(raw: Any) -> str:
+    kind = raw.get("type", "linear-additive") if isinstance(raw, dict) else getattr(raw, "type", "")
+    return f"<{kind}>"
+
+
+UtilitySpec = Annotated[
+    Union[
+        Annotated[LinearAdditiveSpec, Tag("<linear-additive>")],
+        Annotated[TableUtilitySpec, Tag("<table>")],
+    ],
+    Discriminator(_utility_kind),
+]
+
+
+class PartySpec(_Spec):
+    """A party: its utility, reservation value, optional discount and private hard constraints."""
+
+    name: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    reservation: Number = 0.0
+    discount: Number | None = None
+    utility: UtilitySpec
+    forbid: list[ConstraintSpec] = []
+
+
+class DefaultsSpec(_Spec):
+    """The scenario's default protocol and deadline."""
+
+    protocol: Annotated[str, Field(min_length=1)] = "sao"
+    rounds: Annotated[int, Field(ge=1)] | None = 100
+    seconds: Annotated[float, Field(gt=0)] | None = None
+
+
+class ScenarioSpec(_Spec):
+    """A whole scenario document."""
+
+    name: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    defaults: DefaultsSpec = DefaultsSpec()
+    issues: Annotated[list[IssueSpec], Field(min_length=1)]
+    constraints: list[ConstraintSpec] = []
+    parties: Annotated[list[PartySpec], Field(min_length=2)]
+
+
+# -- error messages ------------------------------------------------------------------------
+
+_PHRASES = {
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field",
+    "string_type": "expected a string",
+    "int_type": "expected an integer",
+    "int_parsing": "expected an integer",
+    "int_from_float": "expected an integer",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+    "list_type": "expected a list",
+}
+
+
+def _describe_one(error: Any) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in _PHRASES:
+        text = _PHRASES[kind]
+    elif kind == "greater_than_equal":
+        text = f"expected a number >= {ctx.get('ge')}"
+    elif kind == "greater_than":
+        text = f"expected a number > {ctx.get('gt')}"
+    elif kind == "too_short":
+        text = f"expected at least {ctx.get('min_length')} item(s)"
+    elif kind == "literal_error":
+        text = f"expected {ctx.get('expected')}"
+    elif kind == "union_tag_invalid":
+        tags = str(ctx.get("expected_tags", "")).replace("<", "").replace(">", "")
+        text = f"expected type one of {tags}"
+    else:
+        text = str(error["msg"]).removeprefix("Value error, ")
+    if kind != "missing":
+        text += f", got {_show(error.get('input'))}"
+    return text
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """Return a location tuple as ``parties[1].utility.weights.yongbyon`` (tags dropped)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and part.startswith("<") and part.endswith(">"):
+            continue
+        elif isinstance(part, str) and part.replace("_", "a").replace("-", "a").isalnum():
+            out += f".{part}" if out else part
+        else:
+            out += f"[{str(part)!r}]"
+    return out or "(document)"
+
+
+def describe_validation_error(source: str, exc: ValidationError, limit: int = 3) -> str:
+    """Return ``source: path: what was expected, got what`` for the first ``limit`` errors."""
+    errors = exc.errors()
+    parts = [f"{field_path(tuple(e['loc']))}: {_describe_one(e)}" for e in errors[:limit]]
+    more = f" (and {len(errors) - limit} more)" if len(errors) > limit else ""
+    return f"{source}: " + "; ".join(parts) + more

@@ -1,0 +1,141 @@
+"""Load and save scenarios by reference: a file, a folder, or the name of a shipped scenario."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from summitry.errors import ScenarioFormatError, UnknownScenarioError
+from summitry.model import Scenario
+
+from . import genius, geniusweb
+from .native import NATIVE_SUFFIXES, loads_native, read_native, scenario_from_document, write_native
+
+__all__ = ["Format", "detect_format", "load_scenario", "save_scenario", "shipped_scenarios"]
+
+Format = Literal["native", "genius", "geniusweb"]
+FORMATS: tuple[Format, ...] = ("native", "genius", "geniusweb")
+
+
+def _shipped_folder() -> resources.abc.Traversable:
+    return resources.files("summitry").joinpath("data", "scenarios")
+
+
+def shipped_scenarios() -> list[str]:
+    """Return the names of the scenarios shipped with summitry, sorted."""
+    folder = _shipped_folder()
+    if not folder.is_dir():
+        return []
+    return sorted(entry.name.rsplit(".", 1)[0] for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+
+
+def _load_shipped(name: str) -> Scenario:
+    entry = _shipped_folder().joinpath(f"{name}.yaml")
+    document = loads_native(entry.read_text(encoding="utf-8"), f"{name}.yaml")
+    return scenario_from_document(document, f"{name}.yaml")
+
+
+def _looks_like_path(ref: str) -> bool:
+    return os.sep in ref or "/" in ref or Path(ref).suffix.lower() in (*NATIVE_SUFFIXES, ".xml")
+
+
+def detect_format(path: Path) -> Format:
+    """Return the format of an existing file or folder.
+
+    A folder holding XML files is GENIUS; one holding a JSON domain (``issuesValues``) is
+    GeniusWeb. An ``.xml`` file is a GENIUS domain or profile; a ``.json`` file holding
+    ``issuesValues`` is a GeniusWeb domain; any other ``.yaml``/``.yml``/``.json`` is native.
+
+    Raises:
+        ScenarioFormatError: nothing recognisable is there.
+    """
+    if path.is_dir():
+        if any(path.glob("*.xml")):
+            return "genius"
+        if geniusweb.find_domain_file(path) is not None:
+            return "geniusweb"
+        raise ScenarioFormatError(
+            f"{path}: folder holds neither GENIUS XML files nor a GeniusWeb JSON domain "
+            "(to load a native scenario, name its .yaml/.json file)"
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".xml":
+        return "genius"
+    if suffix == ".json" and geniusweb.is_domain_file(path):
+        return "geniusweb"
+    if suffix in NATIVE_SUFFIXES:
+        return "native"
+    raise ScenarioFormatError(
+        f"{path}: unknown file type {suffix or '(no suffix)'!r}; expected .yaml, .yml, .json, "
+        "a GENIUS .xml domain or a folder"
+    )
+
+
+def load_scenario(ref: str | os.PathLike[str]) -> Scenario:
+    """Return the scenario ``ref`` names.
+
+    ``ref`` is a native ``.yaml``/``.yml``/``.json`` file, a GENIUS folder or domain file,
+    a GeniusWeb folder or domain file, or the name of a shipped scenario (see
+    :func:`shipped_scenarios`).
+
+    Raises:
+        UnknownScenarioError: no such file or folder, and no shipped scenario of that name.
+        ScenarioFormatError: the file exists but cannot be read as a scenario.
+    """
+    text = os.fspath(ref)
+    path = Path(text).expanduser()
+    if path.exists():
+        kind = detect_format(path)
+        if kind == "genius":
+            return genius.read_genius(path)
+        if kind == "geniusweb":
+            return geniusweb.read_geniusweb(path if path.is_dir() else path.parent)
+        return read_native(path)
+    shipped = shipped_scenarios()
+    if not _looks_like_path(text) and text in shipped:
+        return _load_shipped(text)
+    listing = ", ".join(shipped) or "(none)"
+    if _looks_like_path(text):
+        raise UnknownScenarioError(f"{text}: no such file or folder (shipped scenarios: {listing})")
+    close = difflib.get_close_matches(text, shipped, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise UnknownScenarioError(f"No scenario file or shipped scenario named {text!r}.{hint} Shipped: {listing}.")
+
+
+def _format_for(path: Path) -> Format:
+    suffix = path.suffix.lower()
+    if suffix in NATIVE_SUFFIXES:
+        return "native"
+    if path.is_dir() or not suffix:
+        raise ScenarioFormatError(
+            f"{path}: a folder can hold GENIUS or GeniusWeb files; say which with format='genius' or 'geniusweb'"
+        )
+    raise ScenarioFormatError(f"{path}: cannot tell the format from suffix {suffix!r}; use .yaml, .yml or .json")
+
+
+def save_scenario(scenario: Scenario, path: str | os.PathLike[str], format: Format | None = None) -> list[Path]:
+    """Write ``scenario`` to ``path`` and return the files written.
+
+    ``format`` defaults from ``path``: ``.yaml``/``.yml``/``.json`` mean native. GENIUS and
+    GeniusWeb write a folder (a domain file plus one profile per party). Everything is
+    rendered before anything is written, and each file is replaced atomically.
+
+    Raises:
+        ScenarioFormatError: the format cannot hold this scenario, or cannot be told from ``path``.
+    """
+    target = Path(os.fspath(path)).expanduser()
+    kind = format or _format_for(target)
+    if kind not in FORMATS:
+        raise ScenarioFormatError(f"unknown format {kind!r}; expected one of {list(FORMATS)}")
+    if kind == "native":
+        if target.suffix.lower() not in NATIVE_SUFFIXES:
+            raise ScenarioFormatError(f"{target}: a native scenario is a .yaml, .yml or .json file")
+        return [write_native(scenario, target)]
+    if target.suffix.lower() in (*NATIVE_SUFFIXES, ".xml"):
+        raise ScenarioFormatError(f"{target}: {kind} writes a folder (a domain plus profiles); give a folder path")
+    if kind == "genius":
+        return genius.write_genius(scenario, target)
+    return geniusweb.write_geniusweb(scenario, target)
