@@ -20,6 +20,7 @@ know summitry::
     ├── ProtocolError (RuntimeError)
     │   ├── IllegalActionError (ValueError)       wrong turn, invalid outcome, bad vote
     │   └── MechanismFinishedError                acting after the end
+    ├── AgentCheckError (AssertionError)          a negotiator failed check_negotiator
     ├── TraceError (ValueError)                   a trace that cannot be replayed or parsed
     ├── RoadmapError (ValueError)
     │   ├── CyclicPrerequisiteError
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 __all__ = [
     "AgendaError",
+    "AgentCheckError",
     "CyclicPrerequisiteError",
     "IllegalActionError",
     "InvalidIssueError",
@@ -157,3 +159,7 @@ class UnknownTimeZoneError(AgendaError, LookupError):
 
 class InvalidMeetingError(AgendaError):
     """A meeting is malformed (ends before it starts, no participants...)."""
+
+
+class AgentCheckError(SummitryError, AssertionError):
+    """A negotiator failed :func:`summitry.agents.check_negotiator` (illegal action, below reservation...)."""

@@ -1,0 +1,270 @@
+"""The Negotiator base class every built-in agent derives from, and AgentSpec (a registry entry).
+
+A subclass overrides a few small methods: ``propose`` (what to offer) and ``respond`` (accept
+the standing offer?) for alternating offers, ``vote`` / ``amend`` / ``approve`` for mediation.
+``start`` precomputes the party's utilities over the outcome space once, sorted best first,
+so that picking "an outcome at or above a utility target" is a binary search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from summitry.model import LinearAdditive, Outcome, Value
+from summitry.protocols import (
+    Accept,
+    Action,
+    Amend,
+    EndNegotiation,
+    Observation,
+    Offer,
+    PrivateView,
+    Reject,
+    Request,
+    Vote,
+)
+
+__all__ = ["ENUMERATION_LIMIT", "SAMPLE_SIZE", "AgentSpec", "Negotiator"]
+
+ENUMERATION_LIMIT = 10**6
+"""Largest outcome space an agent enumerates in full; larger ones are sampled."""
+
+SAMPLE_SIZE = 200_000
+"""Outcomes an agent samples (with its rng) from a space larger than ENUMERATION_LIMIT."""
+
+_TIE = 1e-9
+
+
+class Negotiator:
+    """A strategy acting for one party: dispatches each request to an overridable method.
+
+    Subclasses usually override :meth:`propose` and :meth:`respond` (alternating offers),
+    and optionally :meth:`on_start` to precompute. Attributes available after ``start``:
+    ``view`` (the party's :class:`~summitry.protocols.PrivateView`), ``rng``, ``reservation``,
+    ``best_utility`` and the sorted arrays ``sorted_indices`` / ``sorted_utilities``
+    (descending utility).
+    """
+
+    name: str = "negotiator"
+
+    def __init__(self, *, name: str | None = None) -> None:
+        """Create the negotiator; ``name`` defaults to the class's ``name``."""
+        if name is not None:
+            self.name = name
+        self._view: PrivateView | None = None
+        self.rng: np.random.Generator = np.random.default_rng(0)
+        self.sorted_indices: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self.sorted_utilities: npt.NDArray[np.float64] = np.zeros(0)
+        self._negated: npt.NDArray[np.float64] = np.zeros(0)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def view(self) -> PrivateView:
+        """Return the private view given to :meth:`start`."""
+        if self._view is None:
+            raise RuntimeError(f"negotiator {self.name!r} was asked to act before start()")
+        return self._view
+
+    def start(self, view: PrivateView, rng: np.random.Generator) -> None:
+        """Store the view and rng, sort the party's outcomes by utility (once), then call on_start."""
+        self._view = view
+        self.rng = rng
+        indices, utilities = _evaluate(view, rng)
+        order = np.argsort(-utilities, kind="stable")
+        self.sorted_indices = indices[order]
+        self.sorted_utilities = utilities[order]
+        self._negated = -self.sorted_utilities
+        self.on_start()
+
+    def on_start(self) -> None:
+        """Precompute strategy state after the utilities are sorted (override; default: nothing)."""
+
+    @property
+    def reservation(self) -> float:
+        """Return the party's reservation value."""
+        return float(self.view.reservation_value)
+
+    @property
+    def best_utility(self) -> float:
+        """Return the highest utility the party can get (its best outcome)."""
+        return float(self.sorted_utilities[0]) if self.sorted_utilities.size else -np.inf
+
+    @property
+    def worst_acceptable_utility(self) -> float:
+        """Return the lowest utility this party would still offer: max(reservation, worst outcome)."""
+        finite = self.sorted_utilities[np.isfinite(self.sorted_utilities)]
+        low = float(finite[-1]) if finite.size else self.reservation
+        return max(self.reservation, low)
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def act(self, observation: Observation) -> Action:
+        """Return the action answering ``observation.request`` (dispatching to the overridable methods)."""
+        party = self.view.party
+        request = observation.request
+        if request is Request.OFFER:
+            return self._act_offer(observation)
+        if request is Request.VOTE:
+            return Vote(party=party, accept=bool(self.vote(observation)))
+        if request is Request.AMEND:
+            return Amend(party=party, changes=dict(self.amend(observation)))
+        approve = bool(self.approve(observation))
+        if not observation.legal or Vote in observation.legal:
+            return Vote(party=party, accept=approve)
+        return Accept(party=party) if approve else Reject(party=party)
+
+    def _act_offer(self, observation: Observation) -> Action:
+        party = self.view.party
+        standing = observation.standing_offer
+        may_accept = not observation.legal or Accept in observation.legal
+        if (
+            standing is not None
+            and observation.standing_offer_by != party
+            and may_accept
+            and self.utility_of(standing) >= self.reservation
+            and self.respond(observation)
+        ):
+            return Accept(party=party)
+        outcome = self.propose(observation)
+        if outcome is None:
+            return EndNegotiation(party=party)
+        return Offer(party=party, outcome=tuple(outcome))
+
+    # -- the methods strategies override ----------------------------------------------------
+
+    def propose(self, observation: Observation) -> Outcome | None:
+        """Return the outcome to offer, or None to end the negotiation (default: the best outcome)."""
+        return self.outcome_at_or_above(self.best_utility)
+
+    def respond(self, observation: Observation) -> bool:
+        """Return whether to accept the standing offer (default: if it is worth at least the best outcome)."""
+        assert observation.standing_offer is not None
+        return self.utility_of(observation.standing_offer) >= self.best_utility - _TIE
+
+    def vote(self, observation: Observation) -> bool:
+        """Return whether to accept the mediator's proposal (default: it is at least as good as the draft)."""
+        if observation.proposal is None:
+            return False
+        proposal = self.utility_of(observation.proposal)
+        if observation.draft is None:
+            return proposal >= self.reservation
+        return proposal >= self.utility_of(observation.draft)
+
+    def amend(self, observation: Observation) -> Mapping[str, Value]:
+        """Return the edits to propose to the draft, ``{issue: value}`` (default: none)."""
+        return {}
+
+    def approve(self, observation: Observation) -> bool:
+        """Return whether to approve the final draft (default: its utility beats the reservation value)."""
+        if observation.draft is None:
+            return False
+        return self.utility_of(observation.draft) > self.reservation
+
+    # -- tools for strategies -----------------------------------------------------------------
+
+    def utility_of(self, outcome: Outcome) -> float:
+        """Return this party's (undiscounted) utility of ``outcome``."""
+        return float(self.view.utility(outcome))
+
+    def index_of(self, outcome: Outcome) -> int:
+        """Return the outcome's index in the outcome space."""
+        return self.view.space.index_of(outcome)
+
+    def opponent_offers(self, observation: Observation) -> list[Outcome]:
+        """Return the offers other parties made, oldest first."""
+        me = self.view.party
+        return [outcome for party, outcome in observation.history if party != me]
+
+    def own_offers(self, observation: Observation) -> list[Outcome]:
+        """Return the offers this party made, oldest first."""
+        me = self.view.party
+        return [outcome for party, outcome in observation.history if party == me]
+
+    def indices_between(self, low: float, high: float = np.inf) -> npt.NDArray[np.int64]:
+        """Return the outcome indices whose utility lies in ``[low, high]``, best first."""
+        start = int(np.searchsorted(self._negated, -high, side="left"))
+        stop = int(np.searchsorted(self._negated, -low, side="right"))
+        return self.sorted_indices[start:stop]
+
+    def utility_at_or_above(self, target: float) -> float | None:
+        """Return the lowest utility >= ``target`` (the best one if target is above it); None if below reservation."""
+        if not self.sorted_utilities.size:
+            return None
+        target = min(float(target), self.best_utility)
+        stop = int(np.searchsorted(self._negated, -target, side="right"))
+        utility = float(self.sorted_utilities[max(stop - 1, 0)])
+        return utility if utility >= self.reservation else None
+
+    def outcome_at_or_above(self, target: float, *, window: float = 0.0) -> Outcome | None:
+        """Return an outcome whose utility is the closest at or above ``target`` (within ``window``).
+
+        Targets above the best utility give a best outcome. Ties (outcomes within ``window``
+        of the closest utility, or exactly equal) are broken by :meth:`opponent_utility`
+        when the strategy models its opponent, else with the rng. Returns None when the
+        outcome would be worth less than the reservation value (the caller should end).
+        """
+        utility = self.utility_at_or_above(target)
+        if utility is None:
+            return None
+        candidates = self.indices_between(utility - _TIE, utility + max(window, 0.0) + _TIE)
+        return self.view.space.outcome(int(self.choose(candidates)))
+
+    def choose(self, candidates: npt.NDArray[np.int64]) -> int:
+        """Return one of ``candidates``: the best for the opponent model if any, else a random one."""
+        if candidates.size == 1:
+            return int(candidates[0])
+        scores = self.opponent_utility(candidates)
+        if scores is not None:
+            top = np.flatnonzero(scores >= scores.max() - _TIE)
+            return int(candidates[top[int(self.rng.integers(top.size))]])
+        return int(candidates[int(self.rng.integers(candidates.size))])
+
+    def opponent_utility(self, indices: npt.NDArray[np.int64]) -> npt.NDArray[np.float64] | None:
+        """Return the modelled opponent utility of ``indices`` (None: this strategy has no model)."""
+        return None
+
+
+def _evaluate(view: PrivateView, rng: np.random.Generator) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Return the outcome indices the agent considers and their utilities (sampled for huge spaces)."""
+    space, utility = view.space, view.utility
+    if space.cardinality <= ENUMERATION_LIMIT:
+        if isinstance(utility, LinearAdditive) and not space.constraints:
+            return np.arange(space.cardinality, dtype=np.int64), utility.grid()
+        indices = space.all_indices(limit=ENUMERATION_LIMIT)
+    else:
+        indices = np.unique(space.sample(SAMPLE_SIZE, rng))
+    return indices, np.asarray(utility.batch(indices), dtype=float)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgentSpec:
+    """A registered agent: its name, how to make one, what it does and where it comes from.
+
+    ``protocols`` lists the protocols the agent plays well (``"sao"``, ``"mediation"``);
+    every agent can act under both, through the base-class defaults.
+    """
+
+    name: str
+    factory: Callable[..., Negotiator]
+    description: str
+    source: str
+    params: Mapping[str, Any] | None = None
+    protocols: tuple[str, ...] = ("sao", "mediation")
+
+    def __post_init__(self) -> None:
+        if not self.name or not isinstance(self.name, str):
+            raise ValueError(f"an agent spec needs a non-empty name, got {self.name!r}")
+        object.__setattr__(self, "params", dict(self.params or {}))
+
+    def make(self, **params: Any) -> Negotiator:
+        """Return a new negotiator, with ``params`` overriding the spec's defaults."""
+        merged = {**(self.params or {}), **params}
+        negotiator = self.factory(**merged)
+        negotiator.name = self.name
+        return negotiator

@@ -1,0 +1,157 @@
+"""A Bayesian opponent model over issue-weight rankings and value functions (simplified, documented).
+
+Source: K. Hindriks and D. Tykhonov (2008), "Opponent modelling in automated multi-issue
+negotiation using Bayesian learning", AAMAS 2008. As in the paper:
+
+* weights are hypotheses over *rankings* of the issues, a ranking giving the issue of rank
+  r (1 = least important) the weight ``2r / (n(n+1))``; all n! rankings for n ≤ 5 issues,
+  else ``max_rankings`` rankings drawn with the agent's rng (plus the n "issue k on top"
+  rotations so every issue can come first);
+* each issue's evaluation function is one of a family of triangular shapes over its value
+  levels (peak at each level; peaks at the ends are the paper's up-/downhill shapes);
+* the opponent is assumed to concede: the utility to itself of its offer at relative time t
+  is expected to be ``1 − concession · t``; the likelihood of an offer under a hypothesis is
+  Gaussian in the gap between the hypothesis's predicted utility and that expectation
+  (σ = ``sigma``);
+* weight and value hypotheses are updated separately (the paper's independence
+  assumption), each against the current expected model for the other parts.
+
+Simplifications: categorical issues get the same triangular shapes over their listed order;
+issues with more than ``max_peaks`` values use ``max_peaks`` evenly spaced peaks.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import numpy.typing as npt
+
+from summitry.model import OutcomeSpace
+
+from .opponent_model import ModelledNegotiator
+
+__all__ = ["BayesianModel", "BayesianNegotiator"]
+
+
+class BayesianModel:
+    """Hindriks & Tykhonov's (2008) Bayesian opponent model, with independent weight and value hypotheses."""
+
+    def __init__(
+        self,
+        *,
+        concession: float = 0.3,
+        sigma: float = 0.15,
+        max_rankings: int = 240,
+        max_peaks: int = 21,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        """Create the model; ``rng`` draws the ranking hypotheses of spaces with more than five issues."""
+        self.concession = float(concession)
+        self.sigma = float(sigma)
+        self.max_rankings = int(max_rankings)
+        self.max_peaks = int(max_peaks)
+        self.rng = rng if rng is not None else np.random.default_rng(0)
+        self._rankings = np.ones((1, 1))
+        self._weight_posterior = np.ones(1)
+        self._shapes: list[npt.NDArray[np.float64]] = []
+        self._value_posteriors: list[npt.NDArray[np.float64]] = []
+
+    def reset(self, space: OutcomeSpace) -> None:
+        """Build the hypotheses with uniform priors."""
+        n = len(space.issues)
+        self._rankings = _ranking_weights(n, self.max_rankings, self.rng)
+        self._weight_posterior = np.full(self._rankings.shape[0], 1.0 / self._rankings.shape[0])
+        self._shapes = [_triangles(k, self.max_peaks) for k in space.cardinalities]
+        self._value_posteriors = [np.full(s.shape[0], 1.0 / s.shape[0]) for s in self._shapes]
+
+    def update(self, levels: npt.NDArray[np.int64], t: float) -> None:
+        """Update the weight and value posteriors with one offer made at relative time ``t``."""
+        expected = max(0.0, 1.0 - self.concession * float(t))
+        values = np.array([table[int(level)] for table, level in zip(self.evaluations(), levels, strict=True)])
+        weights = self.weights()
+        # weight hypotheses, against the expected value functions
+        predicted = self._rankings @ values
+        self._weight_posterior = _posterior(self._weight_posterior, predicted, expected, self.sigma)
+        # value hypotheses per issue, against the expected weights and the other issues' values
+        total = float(weights @ values)
+        for column, level in enumerate(levels):
+            shapes = self._shapes[column]
+            rest = total - weights[column] * values[column]
+            predicted = rest + weights[column] * shapes[:, int(level)]
+            self._value_posteriors[column] = _posterior(self._value_posteriors[column], predicted, expected, self.sigma)
+
+    def weights(self) -> npt.NDArray[np.float64]:
+        """Return the posterior-mean issue weights (summing to 1)."""
+        return self._weight_posterior @ self._rankings
+
+    def evaluations(self) -> list[npt.NDArray[np.float64]]:
+        """Return each issue's posterior-mean evaluation per value level."""
+        return [posterior @ shapes for posterior, shapes in zip(self._value_posteriors, self._shapes, strict=True)]
+
+
+def _posterior(
+    prior: npt.NDArray[np.float64], predicted: npt.NDArray[np.float64], expected: float, sigma: float
+) -> npt.NDArray[np.float64]:
+    log = np.log(np.maximum(prior, 1e-300)) - (predicted - expected) ** 2 / (2 * sigma**2)
+    log -= log.max()
+    posterior = np.exp(log)
+    posterior = np.maximum(posterior / posterior.sum(), 1e-12)  # keep every hypothesis alive
+    return posterior / posterior.sum()
+
+
+def _ranking_weights(n: int, limit: int, rng: np.random.Generator) -> npt.NDArray[np.float64]:
+    """Return one row of issue weights per ranking hypothesis."""
+    scale = 2.0 / (n * (n + 1))
+    ranks = np.arange(1, n + 1, dtype=float)
+    if n <= 5:
+        perms = np.array(list(itertools.permutations(range(n))), dtype=np.int64)
+    else:
+        rotations = np.array([np.roll(np.arange(n), k) for k in range(n)], dtype=np.int64)
+        drawn = np.array([rng.permutation(n) for _ in range(max(limit - n, 0))], dtype=np.int64).reshape(-1, n)
+        perms = np.vstack([rotations, drawn])
+    rows = np.zeros(perms.shape, dtype=float)
+    np.put_along_axis(rows, perms, np.broadcast_to(ranks * scale, perms.shape), axis=1)
+    return rows
+
+
+def _triangles(k: int, max_peaks: int) -> npt.NDArray[np.float64]:
+    """Return triangular evaluation shapes (one row per peak) over ``k`` value levels."""
+    if k == 1:
+        return np.ones((1, 1))
+    peaks = np.unique(np.round(np.linspace(0, k - 1, min(k, max_peaks))).astype(np.int64))
+    x = np.arange(k, dtype=float)[None, :]
+    p = peaks[:, None].astype(float)
+    span = np.maximum(p, (k - 1) - p)
+    return 1.0 - np.abs(x - p) / span
+
+
+class BayesianNegotiator(ModelledNegotiator):
+    """Boulware bidding that picks, near its target, the outcome a Bayesian opponent model rates best."""
+
+    name = "bayesian"
+
+    def __init__(
+        self,
+        *,
+        exponent: float = 0.2,
+        window: float = 0.05,
+        floor: float | None = None,
+        concession: float = 0.3,
+        sigma: float = 0.15,
+        name: str | None = None,
+    ) -> None:
+        """Create a Bayesian-modelling negotiator."""
+        super().__init__(
+            model=BayesianModel(concession=concession, sigma=sigma),
+            exponent=exponent,
+            window=window,
+            floor=floor,
+            name=name,
+        )
+
+    def on_start(self) -> None:
+        """Give the model this negotiator's rng, then reset it."""
+        assert isinstance(self.model, BayesianModel)
+        self.model.rng = self.rng
+        super().on_start()

@@ -1,0 +1,105 @@
+"""Opponent models over issue weights and value evaluations, and the negotiator that uses one.
+
+A model learns, from the opponent's offers, a linear additive estimate of the opponent's
+utility: ``Σᵢ wᵢ · vᵢ(value)`` with weights summing to 1 and evaluations in [0, 1]. A
+:class:`ModelledNegotiator` concedes on a Faratin time curve and, among the outcomes near its
+target, offers the one the model says the opponent likes best (the "bidding strategy with an
+opponent model" of HardHeaded and of Hindriks & Tykhonov's Bayesian agent).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from summitry.model import OutcomeSpace
+from summitry.protocols import Observation
+
+from .time_based import TimeBased
+
+__all__ = ["ModelledNegotiator", "OpponentModel", "modelled_utility"]
+
+
+class OpponentModel(Protocol):
+    """Learns an estimate of the opponent's linear additive utility from its offers."""
+
+    def reset(self, space: OutcomeSpace) -> None:
+        """Forget everything; prepare for offers over ``space``."""
+        ...
+
+    def update(self, levels: npt.NDArray[np.int64], t: float) -> None:
+        """Learn from one opponent offer given as a level vector, made at relative time ``t``."""
+        ...
+
+    def weights(self) -> npt.NDArray[np.float64]:
+        """Return the estimated issue weights (summing to 1), in issue order."""
+        ...
+
+    def evaluations(self) -> list[npt.NDArray[np.float64]]:
+        """Return, per issue, the estimated evaluation of each value level (in [0, 1])."""
+        ...
+
+
+def modelled_utility(
+    model: OpponentModel, space: OutcomeSpace, indices: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """Return the model's estimate of the opponent's utility of each outcome index."""
+    levels = space.levels(indices)
+    total = np.zeros(levels.shape[0])
+    for column, (weight, table) in enumerate(zip(model.weights(), model.evaluations(), strict=True)):
+        total += weight * table[levels[:, column]]
+    return total
+
+
+class ModelledNegotiator(TimeBased):
+    """A time-based negotiator that learns an opponent model and offers what the model likes best near its target."""
+
+    name = "modelled"
+
+    def __init__(
+        self,
+        *,
+        model: OpponentModel,
+        exponent: float = 0.2,
+        window: float = 0.05,
+        floor: float | None = None,
+        name: str | None = None,
+    ) -> None:
+        """Create the negotiator with an opponent ``model`` and a Faratin curve of exponent ``exponent``."""
+        super().__init__(exponent=exponent, floor=floor, window=window, name=name)
+        self.model = model
+
+    def on_start(self) -> None:
+        """Reset the model."""
+        self.model.reset(self.view.space)
+        self._learned = 0
+
+    def learn(self, observation: Observation) -> None:
+        """Feed the model every opponent offer it has not seen yet."""
+        offers = self.opponent_offers(observation)
+        if self._learned >= len(offers):
+            return
+        space = self.view.space
+        fresh = offers[self._learned :]
+        levels = space.levels(np.array([space.index_of(o) for o in fresh], dtype=np.int64))
+        for row in levels:
+            self.model.update(row, observation.time)
+        self._learned = len(offers)
+
+    def act(self, observation: Observation):  # type: ignore[no-untyped-def]
+        """Learn from new opponent offers, then act as the base class does."""
+        self.learn(observation)
+        return super().act(observation)
+
+    def opponent_utility(self, indices: npt.NDArray[np.int64]) -> npt.NDArray[np.float64] | None:
+        """Return the model's estimate of the opponent's utility (None before any opponent offer)."""
+        if self._learned == 0:
+            return None
+        return modelled_utility(self.model, self.view.space, indices)
+
+    def issue_ranking(self) -> list[str]:
+        """Return the issue names, most important to the opponent (by the model) first."""
+        order = np.argsort(-self.model.weights(), kind="stable")
+        return [self.view.space.issue_names[int(i)] for i in order]

@@ -1,0 +1,179 @@
+"""The registry of built-in agents: look them up by name, make them with parameters.
+
+``make_negotiator("boulware", exponent=0.1)`` returns a fresh negotiator; an unknown name
+raises :class:`~summitry.errors.UnknownAgentError` listing every name, with a "did you mean".
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from summitry.errors import UnknownAgentError
+
+from .base import AgentSpec, Negotiator
+from .bayesian import BayesianNegotiator
+from .hardheaded import HardHeaded
+from .hardliner import Hardliner
+from .micro import MiCRO
+from .random_agent import RandomNegotiator
+from .time_based import Boulware, Conceder, LinearConcession
+from .tit_for_tat import NaiveTitForTat, RelativeTitForTat
+from .voting import AnnealingVoter, GreedyVoter
+
+__all__ = ["DEFAULT_VOTER", "REGISTRY", "agent_names", "agent_spec", "make_negotiator", "register", "sao_agent_names"]
+
+_FSJ = "Faratin, Sierra & Jennings (1998), Negotiation decision functions for autonomous agents"
+
+REGISTRY: dict[str, AgentSpec] = {}
+"""Every registered agent by name (built-ins plus whatever :func:`register` added)."""
+
+DEFAULT_VOTER = "greedy-voter"
+"""The voter used in mediation when no agent is named."""
+
+
+def register(spec: AgentSpec, *, replace: bool = False) -> AgentSpec:
+    """Add ``spec`` to the registry and return it.
+
+    Raises:
+        ValueError: the name is taken (pass ``replace=True`` to overwrite).
+    """
+    if spec.name in REGISTRY and not replace:
+        raise ValueError(f"an agent named {spec.name!r} is already registered; pass replace=True to overwrite it")
+    REGISTRY[spec.name] = spec
+    return spec
+
+
+def agent_names() -> list[str]:
+    """Return the registered agent names, in registration order."""
+    return list(REGISTRY)
+
+
+def sao_agent_names() -> list[str]:
+    """Return the names of the agents meant for alternating offers (voters excluded)."""
+    return [name for name, spec in REGISTRY.items() if "sao" in spec.protocols]
+
+
+def agent_spec(name: str) -> AgentSpec:
+    """Return the spec registered as ``name``.
+
+    Raises:
+        UnknownAgentError: no such agent; the message lists them all and suggests the closest.
+    """
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        pass
+    names = agent_names()
+    close = difflib.get_close_matches(str(name), names, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise UnknownAgentError(f"No agent {name!r}.{hint} The agents are: {', '.join(names)}")
+
+
+def make_negotiator(name: str, **params: Any) -> Negotiator:
+    """Return a new negotiator of the agent registered as ``name``, with ``params`` passed to its factory.
+
+    Raises:
+        UnknownAgentError: no such agent.
+        TypeError: a parameter the agent does not take.
+    """
+    return agent_spec(name).make(**params)
+
+
+def _builtins() -> None:
+    specs = [
+        AgentSpec(
+            name="boulware",
+            factory=Boulware,
+            params={"exponent": 0.2},
+            description="Time-based, concedes late: target = max − (max − reserve)·t^(1/e), e = 0.2; AC_next",
+            source=_FSJ,
+        ),
+        AgentSpec(
+            name="linear",
+            factory=LinearConcession,
+            params={"exponent": 1.0},
+            description="Time-based, concedes linearly in time (e = 1); AC_next",
+            source=_FSJ,
+        ),
+        AgentSpec(
+            name="conceder",
+            factory=Conceder,
+            params={"exponent": 5.0},
+            description="Time-based, concedes early (e = 5); AC_next",
+            source=_FSJ,
+        ),
+        AgentSpec(
+            name="hardliner",
+            factory=Hardliner,
+            params={"tolerance": 0.0},
+            description="Offers only its best outcome; accepts only that",
+            source="Baseline of GENIUS/NegMAS (ToughNegotiator); Baarslag et al. (2013)",
+        ),
+        AgentSpec(
+            name="random",
+            factory=RandomNegotiator,
+            params={"p_accept": 0.5},
+            description="Seeded random offers above reservation; accepts acceptable offers with probability 0.5",
+            source="Baseline of GENIUS/NegMAS (RandomNegotiator)",
+        ),
+        AgentSpec(
+            name="naive-tit-for-tat",
+            factory=NaiveTitForTat,
+            params={"kindness": 0.01},
+            description="Concedes (own utility) what the opponent's last offer conceded, plus 0.01 per round",
+            source=_FSJ + " (absolute tit-for-tat)",
+        ),
+        AgentSpec(
+            name="tit-for-tat",
+            factory=RelativeTitForTat,
+            params={"window": 2, "kindness": 0.01},
+            description="Mirrors the opponent's relative concession over a window of 2 offers, plus 0.01 per round",
+            source=_FSJ + " (relative tit-for-tat); Baarslag, Hindriks & Jonker (2013)",
+        ),
+        AgentSpec(
+            name="micro",
+            factory=MiCRO,
+            description="Concedes one outcome at a time, only as often as the opponent makes new offers",
+            source=(
+                "de Jonge (2022), An Analysis of the Linear Bilateral ANAC Domains Using the MiCRO Benchmark Strategy"
+            ),
+        ),
+        AgentSpec(
+            name="hardheaded",
+            factory=HardHeaded,
+            params={"exponent": 0.2, "window": 0.05},
+            description="Boulware target; a frequency opponent model picks, near the target, the best for the opponent",
+            source="van Krimpen, Looije & Hajizadeh (2013), HardHeaded (ANAC 2011 winner)",
+        ),
+        AgentSpec(
+            name="bayesian",
+            factory=BayesianNegotiator,
+            params={"exponent": 0.2, "window": 0.05},
+            description="Boulware target; a Bayesian opponent model (issue rankings, value shapes) picks near it",
+            source=(
+                "Hindriks & Tykhonov (2008), Opponent modelling in automated multi-issue negotiation "
+                "using Bayesian learning"
+            ),
+        ),
+        AgentSpec(
+            name="greedy-voter",
+            factory=GreedyVoter,
+            description="Mediation: accepts a proposal iff it is at least as good as the draft",
+            source="Klein, Faratin, Sayama & Bar-Yam (2003), Negotiating complex contracts (hill climber)",
+            protocols=("mediation",),
+        ),
+        AgentSpec(
+            name="annealing-voter",
+            factory=AnnealingVoter,
+            params={"temperature": 0.1},
+            description="Mediation: also accepts a loss Δ with probability exp(−Δ/T), T = 0.1·(1 − t)",
+            source="Klein, Faratin, Sayama & Bar-Yam (2003), Negotiating complex contracts (annealer)",
+            protocols=("mediation",),
+        ),
+    ]
+    for spec in specs:
+        register(spec)
+
+
+_builtins()
