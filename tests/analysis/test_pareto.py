@@ -149,3 +149,14 @@ def test_hard_constraints_and_party_constraints_keep_outcomes_off_the_frontier()
     front = scenario_frontier(scenario, chunk_size=2)
     assert front.indices.tolist() == [2, 3]
     assert front.outcomes == 2
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 3), st.sampled_from([3, 40, 10**6]))
+def test_pruned_frontier_equals_the_unpruned_exact_step_on_big_inputs(seed: int, k: int, levels: int) -> None:
+    """Pivot pruning of 8,000 rows (big enough for the strided sample) removes only dominated rows."""
+    from summitry.analysis.pareto import _skyline, _sweep_two
+
+    u = np.random.default_rng(seed).integers(0, levels, size=(8_000, k)) / (levels - 1)
+    exact = _sweep_two(u) if k == 2 else _skyline(u)
+    assert pareto_frontier(u).tolist() == sorted(exact.tolist())

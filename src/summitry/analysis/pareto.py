@@ -29,6 +29,9 @@ _BLOCK = 1024
 _COMPARE_BUDGET = 1 << 22
 """Most pairwise comparisons (rows × rows × parties) materialised at once by the skyline."""
 
+_SAMPLE_STRIDE = 61
+"""Stride (a prime) of the sample whose frontier gives the pruning pivots for two parties."""
+
 _GRID_LIMIT = 1 << 22
 """Largest space whose utilities are built at once with ``LinearAdditive.grid()``."""
 
@@ -83,19 +86,37 @@ def _pivot_directions(k: int) -> npt.NDArray[np.float64]:
 def _prune(u: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """Return the rows of a finite matrix not dominated by a few strong pivot rows.
 
-    A pivot maximises a positive weighting of the utilities; every row it dominates can go.
-    This removes most rows of a large space in a few vectorised passes, before the exact
-    (sorting) step sees them.
+    Every row a pivot dominates can go. This removes most rows of a large space in a few
+    vectorised passes before the exact step sees them. For two parties the pivots are the
+    frontier of a strided sample (the prime stride avoids aliasing with the mixed-radix
+    layout of outcome indices) and one binary search per row tests them all; for more
+    parties they are the best rows along a few fixed weightings.
     """
     rows = np.arange(u.shape[0], dtype=np.int64)
     if u.shape[0] < 256:
         return rows
+    if u.shape[1] == 2:
+        sample = u[::_SAMPLE_STRIDE] if u.shape[0] >= 64 * _SAMPLE_STRIDE else u[::7]
+        pivots = sample[_sweep_two(sample)]
+        return rows[~_dominated_by_staircase(u, pivots)]
     sub = u
     for weights in _pivot_directions(u.shape[1]):
         pivot = sub[int(np.argmax(sub @ weights))]
         keep = (sub > pivot).any(axis=1) | (sub == pivot).all(axis=1)
         rows, sub = rows[keep], sub[keep]
     return rows
+
+
+def _dominated_by_staircase(u: npt.NDArray[np.float64], pivots: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """Return, per row of a two-column matrix, whether some pivot row dominates it."""
+    order = np.argsort(pivots[:, 0], kind="stable")
+    p0 = pivots[order, 0]
+    # suffix maxima: best second utility among pivots at or after each sorted position
+    tail = np.maximum.accumulate(pivots[order, 1][::-1])[::-1]
+    tail = np.append(tail, -np.inf)
+    at_least = tail[np.searchsorted(p0, u[:, 0], side="left")]  # pivots with p0 >= x0
+    above = tail[np.searchsorted(p0, u[:, 0], side="right")]  # pivots with p0 > x0
+    return (at_least > u[:, 1]) | (above >= u[:, 1])
 
 
 def _sweep_two(u: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:

@@ -1,3 +1,4 @@
 """Imports every command module so that each registers itself on the app."""
 
 from __future__ import annotations
+from summitry.cli import analyze  # noqa: F401

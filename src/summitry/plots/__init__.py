@@ -1,5 +1,7 @@
-"""summitry.plots (see DESIGN.md §4)."""
+"""Figures of scenarios and results (matplotlib, imported only when a figure is drawn)."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .utility_space import MAX_DRAWN_OUTCOMES, plot_utility_space, sample_outcome_utilities
+
+__all__ = ["MAX_DRAWN_OUTCOMES", "plot_utility_space", "sample_outcome_utilities"]
