@@ -19,7 +19,8 @@ know summitry::
     │   └── UnknownProtocolError
     ├── ProtocolError (RuntimeError)
     │   ├── IllegalActionError (ValueError)       wrong turn, invalid outcome, bad vote
-    │   └── MechanismFinishedError                acting after the end
+    │   ├── MechanismFinishedError                acting after the end
+    │   └── MechanismSetupError (ValueError)      bad deadline/discount, wrong number of negotiators
     ├── AgentCheckError (AssertionError)          a negotiator failed check_negotiator
     ├── TraceError (ValueError)                   a trace that cannot be replayed or parsed
     ├── RoadmapError (ValueError)
@@ -47,6 +48,7 @@ __all__ = [
     "InvalidScenarioError",
     "InvalidUtilityError",
     "MechanismFinishedError",
+    "MechanismSetupError",
     "ModelError",
     "OutcomeSpaceTooLargeError",
     "PlanningError",
@@ -163,3 +165,7 @@ class InvalidMeetingError(AgendaError):
 
 class AgentCheckError(SummitryError, AssertionError):
     """A negotiator failed :func:`summitry.agents.check_negotiator` (illegal action, below reservation...)."""
+
+
+class MechanismSetupError(ProtocolError, ValueError):
+    """A mechanism or a run was set up inconsistently (bad deadline, wrong number of negotiators...)."""

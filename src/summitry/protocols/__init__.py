@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
 from .base import Mechanism, Negotiator, StepResult
+from .checks import check_mechanism
 from .clock import Clock, FakeClock, MonotonicClock
+from .events import Event, Result, Trace, TraceHeader, replay
+from .mediation import Mediation
+from .policy import Failure, call_negotiator
+from .registry import PROTOCOLS, make_mechanism, protocol_names
+from .run import negotiate, run
+from .sao import SAO
 from .state import Deadline, Observation, PrivateView, PublicState, Request, Status
 
 __all__ = [
+    "PROTOCOLS",
+    "SAO",
     "Accept",
     "Action",
     "Amend",
     "Clock",
     "Deadline",
     "EndNegotiation",
+    "Event",
+    "Failure",
     "FakeClock",
     "Mechanism",
+    "Mediation",
     "MonotonicClock",
     "Negotiator",
     "Observation",
@@ -24,7 +36,17 @@ __all__ = [
     "PublicState",
     "Reject",
     "Request",
+    "Result",
     "Status",
     "StepResult",
+    "Trace",
+    "TraceHeader",
     "Vote",
+    "call_negotiator",
+    "check_mechanism",
+    "make_mechanism",
+    "negotiate",
+    "protocol_names",
+    "replay",
+    "run",
 ]

@@ -1,0 +1,115 @@
+"""The one loop everyone uses (CLI, tournaments, the server later): ``run`` and ``negotiate``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from summitry._rng import make_rng
+from summitry.errors import MechanismSetupError
+from summitry.model import Scenario
+
+from ._machine import MechanismCore
+from .base import Negotiator
+from .clock import Clock
+from .events import Event, Trace, TraceHeader
+from .policy import Failure, apply_action, call_negotiator, start_negotiator
+from .registry import make_mechanism
+from .state import Status
+
+__all__ = ["negotiate", "run"]
+
+
+def run(
+    mechanism_or_factory: MechanismCore | Callable[[], MechanismCore],
+    negotiators: Sequence[Negotiator],
+    *,
+    seed: int | None,
+    clock: Clock | None = None,
+    on_event: Callable[[Event], None] | None = None,
+) -> Trace:
+    """Return the finished trace of one negotiation between ``negotiators`` (in scenario party order).
+
+    Resets the mechanism with ``seed``, starts each negotiator with its private view and a
+    child random generator derived from ``seed``, then loops observe → act (through the
+    failure policy) → step until the negotiation is over. ``clock`` measures each action
+    against the mechanism's per-action time limit (default: the mechanism's own clock).
+    ``on_event`` is called with every event as it is appended (for live display).
+
+    Raises:
+        MechanismSetupError: the number of negotiators does not match the parties.
+    """
+    mechanism = mechanism_or_factory if isinstance(mechanism_or_factory, MechanismCore) else mechanism_or_factory()
+    parties = mechanism.parties
+    if len(negotiators) != len(parties):
+        raise MechanismSetupError(
+            f"negotiators: expected one per party {list(parties)} ({len(parties)}), got {len(negotiators)}"
+        )
+    clock = clock if clock is not None else mechanism.clock
+    mechanism.reset(seed)
+    trace = Trace(
+        TraceHeader(
+            scenario=mechanism.scenario.name,
+            protocol=mechanism.name,
+            parties=parties,
+            agents=tuple(str(getattr(n, "name", type(n).__name__)) for n in negotiators),
+            seed=seed,
+            settings=mechanism.settings(),
+        )
+    )
+
+    def record(events: tuple[Event, ...]) -> None:
+        trace.extend(events)
+        if on_event is not None:
+            for event in events:
+                on_event(event)
+
+    record(mechanism.events)
+    rngs = make_rng(seed).spawn(len(parties))
+    by_party = dict(zip(parties, negotiators, strict=True))
+    for party, negotiator, rng in zip(parties, negotiators, rngs, strict=True):
+        failure = start_negotiator(negotiator, mechanism.private_view(party), rng, party=party)
+        if failure is not None:
+            record(mechanism.fail(failure.party, failure.reason, failure.detail).events)
+            trace.finish(mechanism.result())
+            return trace
+    time_limit = mechanism.time_limit
+    state = mechanism.state()
+    while state.status is Status.RUNNING:
+        party = state.next_party
+        assert party is not None  # reason: a running mechanism always names who acts next
+        outcome = call_negotiator(by_party[party], mechanism.observe(party), time_limit=time_limit, clock=clock)
+        result = outcome if isinstance(outcome, Failure) else apply_action(mechanism, outcome)
+        if isinstance(result, Failure):
+            result = mechanism.fail(party, result.reason, result.detail)
+        record(result.events)
+        state = result.state
+    trace.finish(mechanism.result())
+    return trace
+
+
+def negotiate(
+    scenario: Scenario,
+    negotiators: Sequence[Negotiator],
+    *,
+    protocol: str | None = None,
+    rounds: int | None = None,
+    seconds: float | None = None,
+    seed: int | None = 0,
+    **options: Any,
+) -> Trace:
+    """Return the finished trace of ``negotiators`` negotiating ``scenario`` under ``protocol``.
+
+    The deadline defaults to the scenario's (``rounds``/``seconds``), else 100 rounds; the
+    protocol to the scenario's. ``options`` go to the mechanism (``clock``, ``discount``,
+    ``time_limit``, and for mediation ``amendments``, ``initial_draft``, ``annealing``).
+    The trace's ``result`` holds the agreement, utilities, reason and rounds.
+    """
+    if rounds is None and seconds is None:
+        rounds, seconds = scenario.rounds, scenario.seconds
+        if rounds is None and seconds is None:
+            rounds = 100
+    clock = options.pop("clock", None)
+    settings = {"rounds": rounds, "seconds": seconds, **options}
+    mechanism = make_mechanism(protocol or scenario.protocol, scenario, settings=settings, clock=clock)
+    return run(mechanism, negotiators, seed=seed)

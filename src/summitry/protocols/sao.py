@@ -1,0 +1,187 @@
+"""Stacked alternating offers (SAO), bilateral and multilateral, as a deterministic state machine.
+
+Parties act in scenario order. The first must make an offer (or end the negotiation); each
+next party accepts the standing offer, replaces it with its own offer (which rejects it and
+resets the acceptances), or ends the negotiation. An offer is agreed once every other party
+has accepted it in turn. A round is every party acting once. At the deadline (rounds and/or
+wall-clock seconds) or on EndNegotiation there is no agreement and each party gets its
+reservation value. With a discount factor δ an agreement at relative time t is worth u·δ^t.
+
+An action that arrives once the wall-clock deadline has passed is not applied: the
+negotiation times out, and the late action is recorded in the ``timeout`` event so that a
+replay reproduces it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from summitry.errors import IllegalActionError
+from summitry.model import Outcome, Scenario
+
+from ._machine import DEFAULT_TIME_LIMIT, MechanismCore
+from .actions import Accept, Action, EndNegotiation, Offer
+from .base import StepResult
+from .clock import Clock
+from .state import Deadline, Observation, PublicState, Request, Status
+
+__all__ = ["SAO"]
+
+_FIRST: tuple[type, ...] = (Offer, EndNegotiation)
+_LATER: tuple[type, ...] = (Offer, Accept, EndNegotiation)
+_NONE: tuple[type, ...] = ()
+
+
+class SAO(MechanismCore):
+    """Stacked alternating offers between the scenario's parties, in scenario order.
+
+    Args:
+        scenario: the outcome space and the parties.
+        deadline: rounds and/or seconds.
+        clock: where time comes from (a ``FakeClock`` in tests); read once per step.
+        discount: a discount factor for every party, overriding each utility's own.
+        time_limit: seconds one negotiator may take for one action (enforced by ``run``).
+    """
+
+    name = "sao"
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        deadline: Deadline,
+        clock: Clock | None = None,
+        discount: float | None = None,
+        time_limit: float | None = DEFAULT_TIME_LIMIT,
+    ) -> None:
+        super().__init__(scenario, deadline=deadline, clock=clock, discount=discount, time_limit=time_limit)
+        self._max_steps = None if deadline.rounds is None else deadline.rounds * self._n
+        self._turn = 0
+        self._standing: Outcome | None = None
+        self._standing_by: str | None = None
+        self._accepted: list[str] = []
+        self._history: list[tuple[str, Outcome]] = []
+        self._history_view: tuple[tuple[str, Outcome], ...] = ()
+
+    def reset(self, seed: int | None = None) -> PublicState:
+        """Start afresh (SAO uses no randomness; ``seed`` is accepted for the contract)."""
+        self._reset_core()
+        self._turn = 0
+        self._standing = None
+        self._standing_by = None
+        self._accepted = []
+        self._history = []
+        self._history_view = ()
+        self._emit(None, "start", None, {"parties": list(self.parties), "seed": seed})
+        return self.state()
+
+    # -- queries --------------------------------------------------------------------------
+
+    def legal_actions(self, party: str) -> tuple[type, ...]:
+        """Return the action types ``party`` may take now (empty if it is not its turn)."""
+        if self._status is not Status.RUNNING or not self._started or party != self.parties[self._turn]:
+            return _NONE
+        return _FIRST if self._standing is None else _LATER
+
+    def observe(self, party: str) -> Observation:
+        """Return what ``party`` sees: request OFFER on its turn, the standing offer and the history."""
+        if len(self._history_view) != len(self._history):
+            self._history_view = tuple(self._history)
+        return Observation(
+            request=Request.OFFER,
+            party=party,
+            round=self._round,
+            step=self._step,
+            time=self.deadline.relative_time(self._round, self.clock.now() - self._start),
+            standing_offer=self._standing,
+            standing_offer_by=self._standing_by,
+            history=self._history_view,
+            legal=self.legal_actions(party),
+        )
+
+    def _public(self) -> PublicState:
+        running = self._status is Status.RUNNING
+        return PublicState(
+            protocol="sao",
+            parties=self.parties,
+            status=self._status,
+            step=self._step,
+            round=self._round,
+            time=self._time,
+            next_party=self.parties[self._turn] if running else None,
+            standing_offer=self._standing,
+            standing_offer_by=self._standing_by,
+            accepted_by=tuple(self._accepted),
+            agreement=self._agreement,
+            reason=self._reason,
+            active=self._active,
+            last_action=self._last_action,
+        )
+
+    def _rounds_done(self) -> int:
+        return -(-self._step // self._n)
+
+    # -- the transition -------------------------------------------------------------------
+
+    def step(self, action: Action) -> StepResult:
+        """Apply one action.
+
+        Raises:
+            MechanismFinishedError: the negotiation is over (or was never reset).
+            IllegalActionError: wrong party, a kind of action SAO does not allow now, or an
+                outcome that is not a feasible outcome of the space.
+        """
+        self._check_running("step")
+        party = getattr(action, "party", None)
+        expected = self.parties[self._turn]
+        if party != expected:
+            raise IllegalActionError(f"party: it is the turn of {expected!r}, got an action by {party!r}")
+        kind = type(action)
+        if kind is Offer:
+            outcome: Any = action.outcome  # type: ignore[union-attr]
+        elif kind is Accept:
+            if self._standing is None:
+                raise IllegalActionError(f"{party}: nothing to accept yet; the first party must make an Offer")
+        elif kind is not EndNegotiation:
+            raise IllegalActionError(
+                f"{party}: SAO allows Offer, Accept or EndNegotiation, got {kind.__name__}"
+                + (" (to reject, make an Offer)" if kind.__name__ == "Reject" else "")
+            )
+        first = len(self._events)
+        elapsed = self._read_clock()
+        if self._out_of_time(elapsed):
+            late: dict[str, Any] = {"kind": _KIND[kind]}
+            if kind is Offer:
+                late["outcome"] = list(outcome) if isinstance(outcome, tuple | list) else outcome
+            self._finish(Status.TIMED_OUT, "deadline")
+            self._emit(party, "timeout", None, {"late": late, "utilities": list(self._reserved)})
+            return self._result_of(first)
+        self._last_action = action
+        if kind is Offer:
+            canonical = self._canonical(party, outcome)
+            self._standing = canonical
+            self._standing_by = party
+            self._accepted.clear()
+            self._history.append((party, canonical))
+            self._emit(party, "offer", canonical)
+        elif kind is Accept:
+            self._accepted.append(party)
+            self._emit(party, "accept", self._standing)
+            if len(self._accepted) == self._n - 1:
+                self._finish(Status.AGREED, "agreed", self._standing)
+                self._emit(
+                    None, "agreement", self._standing, {"utilities": self._utilities(self._standing, self._final_t)}
+                )
+        else:
+            self._finish(Status.ENDED, "ended")
+            self._emit(party, "end")
+        self._step += 1
+        self._turn = self._step % self._n
+        self._round = self._step // self._n
+        if self._status is Status.RUNNING and self._max_steps is not None and self._step >= self._max_steps:
+            self._finish(Status.TIMED_OUT, "deadline")
+            self._emit(None, "timeout", None, {"utilities": list(self._reserved)})
+        return self._result_of(first)
+
+
+_KIND = {Offer: "offer", Accept: "accept", EndNegotiation: "end"}
