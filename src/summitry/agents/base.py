@@ -102,6 +102,11 @@ class Negotiator:
         low = float(finite[-1]) if finite.size else self.reservation
         return max(self.reservation, low)
 
+    @property
+    def utility_range(self) -> float:
+        """Return best utility minus the lowest acceptable one (scale for relative parameters; >= 0)."""
+        return max(0.0, self.best_utility - self.worst_acceptable_utility)
+
     # -- dispatch -------------------------------------------------------------------------
 
     def act(self, observation: Observation) -> Action:

@@ -121,14 +121,14 @@ def _builtins() -> None:
             name="naive-tit-for-tat",
             factory=NaiveTitForTat,
             params={"kindness": 0.01},
-            description="Concedes (own utility) what the opponent's last offer conceded, plus 0.01 per round",
+            description="Concedes (own utility) what the opponent's last offer conceded, plus 1% of its range a round",
             source=_FSJ + " (absolute tit-for-tat)",
         ),
         AgentSpec(
             name="tit-for-tat",
             factory=RelativeTitForTat,
             params={"window": 2, "kindness": 0.01},
-            description="Mirrors the opponent's relative concession over a window of 2 offers, plus 0.01 per round",
+            description="Mirrors the opponent's relative concession over 2 offers, plus 1% of its range per round",
             source=_FSJ + " (relative tit-for-tat); Baarslag, Hindriks & Jonker (2013)",
         ),
         AgentSpec(

@@ -31,8 +31,9 @@ class TimeBased(Negotiator):
         exponent: e in ``t^(1/e)``; < 1 Boulware, 1 linear, > 1 Conceder. Must be > 0.
         floor: lowest target utility, as an absolute utility (default: the reservation value
             or the worst outcome, whichever is higher).
-        window: outcomes within ``window`` above the target are all candidates (ties broken by
-            the opponent model when the subclass has one, else by the rng).
+        window: outcomes within ``window × (best − reserve)`` above the target are all
+            candidates (ties broken by the opponent model when the subclass has one, else by
+            the rng); relative, so it does not depend on the utility scale.
     """
 
     name = "time-based"
@@ -68,7 +69,7 @@ class TimeBased(Negotiator):
 
     def propose(self, observation: Observation) -> Outcome | None:
         """Return an outcome at or just above the target now."""
-        return self.outcome_at_or_above(self.target(observation.time), window=self.window)
+        return self.outcome_at_or_above(self.target(observation.time), window=self.window * self.utility_range)
 
     def respond(self, observation: Observation) -> bool:
         """Return whether the offer is worth at least what this agent would offer next (AC_next)."""

@@ -5,7 +5,8 @@ for autonomous agents" (imitative tactics: absolute and relative tit-for-tat ove
 δ), and T. Baarslag, K. Hindriks and C. Jonker (2013), "A tit for tat negotiation strategy
 for real-time bilateral negotiations" (reciprocity measured in utility). Both start at the
 agent's best outcome. A small ``kindness`` (a concession per round whatever the opponent
-does, 0 to disable) keeps two reciprocators from deadlocking.
+does, as a share of the agent's utility range; 0 to disable) keeps two reciprocators from
+deadlocking.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class _Reciprocator(Negotiator):
         utilities = [self.utility_of(o) for o in offers]
         while self._seen < len(utilities):
             self._seen += 1
-            step = self.concession(utilities[: self._seen]) + (self.kindness if self._seen > 1 else 0.0)
+            kind = self.kindness * self.utility_range if self._seen > 1 else 0.0
+            step = self.concession(utilities[: self._seen]) + kind
             self._target = max(self.worst_acceptable_utility, self._target - max(step, 0.0))
         return self._target
 
