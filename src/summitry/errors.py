@@ -29,7 +29,9 @@ know summitry::
     │   └── PlanningError                         the solver found no plan
     └── AgendaError (ValueError)
         ├── UnknownTimeZoneError (also LookupError)
-        └── InvalidMeetingError
+        ├── InvalidMeetingError
+        ├── SummitFileError                       a summit file could not be read (file + item)
+        └── UnknownSummitError (also LookupError) no such summit file or shipped summit
 
 Each message names the field, file or line, says what was expected and what came, and
 suggests a fix where it can.
@@ -55,6 +57,7 @@ __all__ = [
     "ProtocolError",
     "RoadmapError",
     "ScenarioFormatError",
+    "SummitFileError",
     "SummitryError",
     "TraceError",
     "UnknownAgentError",
@@ -62,6 +65,7 @@ __all__ = [
     "UnknownNameError",
     "UnknownProtocolError",
     "UnknownScenarioError",
+    "UnknownSummitError",
     "UnknownTimeZoneError",
     "UnsafeXMLError",
 ]
@@ -169,3 +173,11 @@ class AgentCheckError(SummitryError, AssertionError):
 
 class MechanismSetupError(ProtocolError, ValueError):
     """A mechanism or a run was set up inconsistently (bad deadline, wrong number of negotiators...)."""
+
+
+class SummitFileError(AgendaError):
+    """A summit file is malformed: bad YAML, a missing or mistyped field (named with file and item)."""
+
+
+class UnknownSummitError(AgendaError, LookupError):
+    """Neither a summit file nor a shipped summit has this name."""
