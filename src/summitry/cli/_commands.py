@@ -3,3 +3,4 @@
 from __future__ import annotations
 from summitry.cli import analyze  # noqa: F401
 from summitry.cli import agenda  # noqa: F401
+from summitry.cli import convert  # noqa: F401

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from .genius import read_genius, write_genius
 from .geniusweb import read_geniusweb, write_geniusweb
-from .loading import Format, detect_format, load_scenario, save_scenario, shipped_scenarios
+from .loading import Format, conversion_notes, detect_format, load_scenario, save_scenario, shipped_scenarios
 from .native import dumps_native, read_native, scenario_from_document, scenario_to_document, write_native
 
 __all__ = [
     "Format",
+    "conversion_notes",
     "detect_format",
     "dumps_native",
     "load_scenario",

@@ -224,7 +224,7 @@ def _describe_one(error: Any) -> str:
     elif kind == "greater_than":
         text = f"expected a number > {ctx.get('gt')}"
     elif kind == "too_short":
-        text = f"expected at least {ctx.get('min_length')} item(s)"
+        return f"expected at least {ctx.get('min_length')} item(s), got {ctx.get('actual_length')}"
     elif kind == "literal_error":
         text = f"expected {ctx.get('expected')}"
     elif kind == "union_tag_invalid":

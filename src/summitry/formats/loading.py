@@ -14,7 +14,7 @@ from summitry.model import Scenario
 from . import genius, geniusweb
 from .native import NATIVE_SUFFIXES, loads_native, read_native, scenario_from_document, write_native
 
-__all__ = ["Format", "detect_format", "load_scenario", "save_scenario", "shipped_scenarios"]
+__all__ = ["Format", "conversion_notes", "detect_format", "load_scenario", "save_scenario", "shipped_scenarios"]
 
 Format = Literal["native", "genius", "geniusweb"]
 FORMATS: tuple[Format, ...] = ("native", "genius", "geniusweb")
@@ -111,7 +111,8 @@ def _format_for(path: Path) -> Format:
         return "native"
     if path.is_dir() or not suffix:
         raise ScenarioFormatError(
-            f"{path}: a folder can hold GENIUS or GeniusWeb files; say which with format='genius' or 'geniusweb'"
+            f"{path}: a folder can hold GENIUS or GeniusWeb files; "
+            "say which format (--format genius or geniusweb; format= in Python)"
         )
     raise ScenarioFormatError(f"{path}: cannot tell the format from suffix {suffix!r}; use .yaml, .yml or .json")
 
@@ -139,3 +140,21 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], format: Form
     if kind == "genius":
         return genius.write_genius(scenario, target)
     return geniusweb.write_geniusweb(scenario, target)
+
+
+def conversion_notes(scenario: Scenario, format: Format) -> list[str]:
+    """Return what writing ``scenario`` in ``format`` leaves out (empty for the native format)."""
+    if format == "native":
+        return []
+    notes = [f"{format} files hold no default protocol/deadline or description; they were left out"]
+    if format == "geniusweb":
+        discounted = [p.name for p in scenario.parties if p.utility.discount_factor is not None]
+        if discounted:
+            notes.append(f"GeniusWeb has no discount factor; dropped for {discounted}")
+        reserved = [p.name for p in scenario.parties if p.reservation_value > 0]
+        if reserved:
+            notes.append(
+                f"GeniusWeb stores a reservation *bid*: the outcome closest to the reservation value "
+                f"was written for {reserved}"
+            )
+    return notes
