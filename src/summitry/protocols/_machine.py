@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from functools import partial
 from typing import Any
 
 from summitry.errors import IllegalActionError, InvalidOutcomeError, MechanismFinishedError, MechanismSetupError
@@ -51,6 +52,8 @@ class MechanismCore:
         self.clock: Clock = clock if clock is not None else MonotonicClock()
         self.discount = None if discount is None else float(discount)
         self.time_limit = None if time_limit is None else float(time_limit)
+        self._seconds = deadline.seconds
+        self._rounds_limit = deadline.rounds
         self.parties: tuple[str, ...] = scenario.party_names
         self._n = len(self.parties)
         self._space = scenario.space
@@ -72,6 +75,7 @@ class MechanismCore:
         self._final_t = 0.0
         self._active: tuple[str, ...] = self.parties
         self._last_action: Any = None
+        self._turn = 0
 
     # -- setup ----------------------------------------------------------------------------
 
@@ -137,7 +141,10 @@ class MechanismCore:
         return event
 
     def _result_of(self, first_event: int) -> StepResult:
-        return StepResult(self.state(), tuple(self._events[first_event:]), self._status)
+        # the public state is built only if someone asks; the snapshot keeps it as of now
+        return StepResult(
+            None, tuple(self._events[first_event:]), self._status, state_factory=partial(_build, self._snapshot())
+        )
 
     # -- time -----------------------------------------------------------------------------
 
@@ -147,7 +154,18 @@ class MechanismCore:
 
     def relative_time(self) -> float:
         """Return t ∈ [0, 1] now (reads the clock)."""
-        return self.deadline.relative_time(self._round, self.clock.now() - self._start)
+        return self._relative(self._round, self.clock.now() - self._start)
+
+    def _relative(self, round_: int, elapsed: float) -> float:
+        # Deadline.relative_time, without building a list on every observation
+        rounds, seconds = self._rounds_limit, self._seconds
+        if seconds is None:
+            t = round_ / rounds  # type: ignore[operator]
+        elif rounds is None:
+            t = elapsed / seconds
+        else:
+            t = max(round_ / rounds, elapsed / seconds)
+        return 0.0 if t < 0.0 else 1.0 if t > 1.0 else t
 
     def _out_of_time(self, elapsed: float) -> bool:
         seconds = self.deadline.seconds
@@ -212,7 +230,7 @@ class MechanismCore:
         self._status = status
         self._reason = reason
         self._agreement = agreement
-        self._final_t = self.deadline.relative_time(self._round, self._time)
+        self._final_t = self._relative(self._round, self._time)
 
     def fail(self, party: str, reason: str, detail: str = "") -> StepResult:
         """Record that ``party``'s negotiator failed, and end the negotiation with no agreement.
@@ -253,16 +271,44 @@ class MechanismCore:
         )
 
     @property
+    def next_party(self) -> str | None:
+        """Return the party whose turn it is (None once the negotiation is over)."""
+        return self.parties[self._turn] if self._status is Status.RUNNING else None
+
+    @property
     def status(self) -> Status:
         """Return where the negotiation is."""
         return self._status
 
     def state(self) -> PublicState:
         """Return the public state now."""
-        return self._public()
+        return _build(self._snapshot())
 
     def _rounds_done(self) -> int:
         return self._round
 
-    def _public(self) -> PublicState:  # pragma: no cover - every mechanism overrides it
+    def _snapshot(self) -> tuple[Any, ...]:  # pragma: no cover - every mechanism overrides it
+        """Return the values of the public state's fields, in ``_STATE_FIELDS`` order."""
         raise NotImplementedError
+
+
+_STATE_FIELDS = (
+    "protocol",
+    "parties",
+    "status",
+    "step",
+    "round",
+    "time",
+    "next_party",
+    "standing_offer",
+    "standing_offer_by",
+    "accepted_by",
+    "agreement",
+    "reason",
+    "active",
+    "last_action",
+)
+
+
+def _build(snapshot: tuple[Any, ...]) -> PublicState:
+    return PublicState(**dict(zip(_STATE_FIELDS, snapshot, strict=True)))

@@ -6,7 +6,7 @@ Mechanisms see negotiators only through the structural :class:`Negotiator` proto
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -32,13 +32,50 @@ class Negotiator(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
 class StepResult:
-    """What one step did: the new public state, the events it appended, and the status."""
+    """What one step did: the new public state, the events it appended, and the status.
 
-    state: PublicState
-    events: tuple[object, ...]
-    status: Status
+    Built as ``StepResult(state, events, status)``; a mechanism may instead pass
+    ``state=None`` and a zero-argument ``state_factory``, and the state is then built on
+    first access (most callers only look at ``status`` and ``events``).
+
+    .. versionchanged:: 0.1 ``state`` may be computed lazily, to keep steps cheap.
+    """
+
+    __slots__ = ("_factory", "_state", "events", "status")
+
+    def __init__(
+        self,
+        state: PublicState | None,
+        events: tuple[object, ...],
+        status: Status,
+        *,
+        state_factory: Callable[[], PublicState] | None = None,
+    ) -> None:
+        if state is None and state_factory is None:
+            raise TypeError("StepResult needs a state or a state_factory")
+        self._state = state
+        self._factory = state_factory
+        self.events = events
+        self.status = status
+
+    @property
+    def state(self) -> PublicState:
+        """Return the public state after the step."""
+        if self._state is None:
+            assert self._factory is not None  # reason: checked in __init__
+            self._state = self._factory()
+        return self._state
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StepResult):
+            return NotImplemented
+        return (self.state, self.events, self.status) == (other.state, other.events, other.status)
+
+    __hash__ = None  # type: ignore[assignment]  # reason: holds a lazily built state
+
+    def __repr__(self) -> str:
+        return f"StepResult(state={self.state!r}, events={self.events!r}, status={self.status!r})"
 
 
 class Mechanism(Protocol):

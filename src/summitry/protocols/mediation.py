@@ -133,30 +133,30 @@ class Mediation(MechanismCore):
             party=party,
             round=self._round,
             step=self._step,
-            time=self.deadline.relative_time(self._round, self.clock.now() - self._start),
+            time=self._relative(self._round, self.clock.now() - self._start),
             standing_offer=self._draft,
             draft=self._draft,
             proposal=self._proposal,
             legal=self.legal_actions(party),
         )
 
-    def _public(self) -> PublicState:
+    def _snapshot(self) -> tuple[Any, ...]:
         running = self._status is Status.RUNNING
-        return PublicState(
-            protocol="mediation",
-            parties=self.parties,
-            status=self._status,
-            step=self._step,
-            round=self._round,
-            time=self._time,
-            next_party=self.parties[self._turn] if running else None,
-            standing_offer=self._draft,
-            standing_offer_by=None,
-            accepted_by=tuple(self._votes),
-            agreement=self._agreement,
-            reason=self._reason,
-            active=self._active,
-            last_action=self._last_action,
+        return (
+            "mediation",
+            self.parties,
+            self._status,
+            self._step,
+            self._round,
+            self._time,
+            self.parties[self._turn] if running else None,
+            self._draft,
+            None,
+            tuple(self._votes),
+            self._agreement,
+            self._reason,
+            self._active,
+            self._last_action,
         )
 
     @property
@@ -223,7 +223,7 @@ class Mediation(MechanismCore):
                 self._finish(Status.AGREED, "agreed", self._draft)
                 self._emit(None, "agreement", self._draft, {"utilities": self._utilities(self._draft, self._final_t)})
             else:
-                drafted = self._utilities(self._draft, self.deadline.relative_time(self._round, self._time))
+                drafted = self._utilities(self._draft, self._relative(self._round, self._time))
                 self._finish(Status.TIMED_OUT, "deadline")
                 self._emit(
                     None,
@@ -277,7 +277,7 @@ class Mediation(MechanismCore):
             return self._draft
         base = space.levels([space.index_of(self._draft)])[0]
         if self.annealing:
-            t = self.deadline.relative_time(self._round, self._time)
+            t = self._relative(self._round, self._time)
             bold = self._rng.random() < 1.0 - t
         else:
             bold = self._rng.random() < 0.5

@@ -74,16 +74,17 @@ def run(
             trace.finish(mechanism.result())
             return trace
     time_limit = mechanism.time_limit
-    state = mechanism.state()
-    while state.status is Status.RUNNING:
-        party = state.next_party
+    status = mechanism.status
+    observe, fail = mechanism.observe, mechanism.fail
+    while status is Status.RUNNING:
+        party = mechanism.next_party
         assert party is not None  # reason: a running mechanism always names who acts next
-        outcome = call_negotiator(by_party[party], mechanism.observe(party), time_limit=time_limit, clock=clock)
-        result = outcome if isinstance(outcome, Failure) else apply_action(mechanism, outcome)
+        action = call_negotiator(by_party[party], observe(party), time_limit=time_limit, clock=clock)
+        result = action if isinstance(action, Failure) else apply_action(mechanism, action)
         if isinstance(result, Failure):
-            result = mechanism.fail(party, result.reason, result.detail)
+            result = fail(party, result.reason, result.detail)
         record(result.events)
-        state = result.state
+        status = result.status
     trace.finish(mechanism.result())
     return trace
 

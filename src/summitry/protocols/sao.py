@@ -92,30 +92,30 @@ class SAO(MechanismCore):
             party=party,
             round=self._round,
             step=self._step,
-            time=self.deadline.relative_time(self._round, self.clock.now() - self._start),
+            time=self._relative(self._round, 0.0 if self._seconds is None else self.clock.now() - self._start),
             standing_offer=self._standing,
             standing_offer_by=self._standing_by,
             history=self._history_view,
             legal=self.legal_actions(party),
         )
 
-    def _public(self) -> PublicState:
+    def _snapshot(self) -> tuple[Any, ...]:
         running = self._status is Status.RUNNING
-        return PublicState(
-            protocol="sao",
-            parties=self.parties,
-            status=self._status,
-            step=self._step,
-            round=self._round,
-            time=self._time,
-            next_party=self.parties[self._turn] if running else None,
-            standing_offer=self._standing,
-            standing_offer_by=self._standing_by,
-            accepted_by=tuple(self._accepted),
-            agreement=self._agreement,
-            reason=self._reason,
-            active=self._active,
-            last_action=self._last_action,
+        return (
+            "sao",
+            self.parties,
+            self._status,
+            self._step,
+            self._round,
+            self._time,
+            self.parties[self._turn] if running else None,
+            self._standing,
+            self._standing_by,
+            tuple(self._accepted),
+            self._agreement,
+            self._reason,
+            self._active,
+            self._last_action,
         )
 
     def _rounds_done(self) -> int:
@@ -131,7 +131,8 @@ class SAO(MechanismCore):
             IllegalActionError: wrong party, a kind of action SAO does not allow now, or an
                 outcome that is not a feasible outcome of the space.
         """
-        self._check_running("step")
+        if self._status is not Status.RUNNING or not self._started:
+            self._check_running("step")
         party = getattr(action, "party", None)
         expected = self.parties[self._turn]
         if party != expected:
@@ -148,8 +149,8 @@ class SAO(MechanismCore):
                 + (" (to reject, make an Offer)" if kind.__name__ == "Reject" else "")
             )
         first = len(self._events)
-        elapsed = self._read_clock()
-        if self._out_of_time(elapsed):
+        self._time = elapsed = self.clock.now() - self._start
+        if self._seconds is not None and elapsed >= self._seconds:
             late: dict[str, Any] = {"kind": _KIND[kind]}
             if kind is Offer:
                 late["outcome"] = list(outcome) if isinstance(outcome, tuple | list) else outcome
