@@ -87,3 +87,11 @@ def test_format_mismatch_with_suffix(tmp_path: Path) -> None:
         save_scenario(load_scenario("hanoi-deal"), tmp_path / "x.yaml", format="genius")
     with pytest.raises(ScenarioFormatError, match="is a .yaml, .yml or .json file"):
         save_scenario(load_scenario("hanoi-deal"), tmp_path / "x", format="native")
+
+
+def test_a_geniusweb_file_loads_its_folder(tmp_path: Path) -> None:
+    """Naming a GeniusWeb domain or profile JSON loads the whole folder."""
+    written = save_scenario(load_scenario("hanoi-deal"), tmp_path / "w", format="geniusweb")
+    for path in written:
+        assert detect_format(path) == "geniusweb"
+        assert load_scenario(path).party_names == ("dprk", "usa")

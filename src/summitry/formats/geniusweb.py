@@ -37,7 +37,14 @@ from ._atomic import file_stem, write_files
 from ._schema import Weight, describe_validation_error
 from .native import loads_native
 
-__all__ = ["find_domain_file", "is_domain_file", "read_geniusweb", "render_geniusweb", "write_geniusweb"]
+__all__ = [
+    "find_domain_file",
+    "is_domain_file",
+    "is_profile_file",
+    "read_geniusweb",
+    "render_geniusweb",
+    "write_geniusweb",
+]
 
 
 def _decimal(raw: Any) -> Any:
@@ -117,6 +124,15 @@ def is_domain_file(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(document, dict) and "issuesValues" in document
+
+
+def is_profile_file(path: Path) -> bool:
+    """Return whether ``path`` is a JSON file holding a GeniusWeb ``LinearAdditiveUtilitySpace`` profile."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and "LinearAdditiveUtilitySpace" in document
 
 
 def find_domain_file(folder: Path) -> Path | None:

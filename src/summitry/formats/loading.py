@@ -47,7 +47,8 @@ def detect_format(path: Path) -> Format:
 
     A folder holding XML files is GENIUS; one holding a JSON domain (``issuesValues``) is
     GeniusWeb. An ``.xml`` file is a GENIUS domain or profile; a ``.json`` file holding
-    ``issuesValues`` is a GeniusWeb domain; any other ``.yaml``/``.yml``/``.json`` is native.
+    ``issuesValues`` or ``LinearAdditiveUtilitySpace`` is a GeniusWeb domain or profile (its
+    folder is read); any other ``.yaml``/``.yml``/``.json`` is native.
 
     Raises:
         ScenarioFormatError: nothing recognisable is there.
@@ -64,7 +65,7 @@ def detect_format(path: Path) -> Format:
     suffix = path.suffix.lower()
     if suffix == ".xml":
         return "genius"
-    if suffix == ".json" and geniusweb.is_domain_file(path):
+    if suffix == ".json" and (geniusweb.is_domain_file(path) or geniusweb.is_profile_file(path)):
         return "geniusweb"
     if suffix in NATIVE_SUFFIXES:
         return "native"
