@@ -140,3 +140,13 @@ def test_debug_reraises(runner: CliRunner) -> None:
     result = runner.invoke(app, ["agenda", "hanio", "--debug"])
     assert result.exit_code != 0
     assert result.exception is not None and type(result.exception).__name__ == "UnknownSummitError"
+
+
+def test_hanoi_agenda_text_is_pinned(runner: CliRunner, monkeypatch: pytest.MonkeyPatch, snapshot: object) -> None:
+    """The whole printed agenda, at a fixed width of 110 columns (update: pytest --snapshot-update)."""
+    from summitry.cli._render import console
+
+    monkeypatch.setattr(console, "_width", 110)
+    result = runner.invoke(app, ["agenda", "hanoi", "--tz", "America/New_York"])
+    assert result.exit_code == 0, result.output
+    assert result.output == snapshot

@@ -83,6 +83,8 @@ def test_participants_are_required_and_unique() -> None:
         meeting("a", 9, who=())
     with pytest.raises(InvalidMeetingError, match="listed twice: A"):
         meeting("a", 9, who=("A", "B", "A"))
+    with pytest.raises(InvalidMeetingError, match="non-empty names, got ' '"):
+        meeting("a", 9, who=("A", " "))
 
 
 def test_kind_accepts_its_text_and_refuses_others() -> None:

@@ -130,7 +130,7 @@ def test_bad_items_are_named(tmp_path: Path, old: str, new: str, error: type[Exc
         parse_summit(path.read_text(), source=path.name)
 
 
-@pytest.mark.parametrize("text", ["", "- just\n- a list\n", "name: x\n"])
+@pytest.mark.parametrize("text", ["", "- just\n- a list\n", "name: x\n", "name: x\ntimezone: UTC\nmeetings: []\n"])
 def test_not_a_summit(text: str) -> None:
     with pytest.raises(SummitFileError, match=r"^s\.yaml: "):
         parse_summit(text, source="s.yaml")

@@ -1,20 +1,8 @@
 """Summit files (YAML): an agenda of meetings bound to the negotiations they host.
 
-A summit file looks like this (see docs/agenda.md)::
-
-    name: hanoi
-    title: Hanoi summit (illustrative)
-    timezone: Asia/Ho_Chi_Minh          # the home zone; meetings default to it
-    meetings:
-      - id: day1-one-on-one
-        title: One-on-one meeting
-        date: 2019-02-27
-        start: "18:30"                  # local time in the meeting's zone
-        duration: 20 min                # or: end: "18:50"
-        venue: Metropole Hotel
-        kind: one-on-one                # one-on-one | dinner | plenary | working-session
-        participants: [Leader A, Leader B, Interpreter A, Interpreter B]
-        negotiation: {scenario: hanoi-dinner, protocol: mediation, rounds: 40, seed: 7}
+The format is documented, with an example, in docs/agenda.md: a ``name``, a home ``timezone``
+and ``meetings`` (id, title, local date and start, duration or end, optional zone, venue, kind,
+participants and an optional ``negotiation: {scenario, protocol, agents, rounds, seed}``).
 
 Errors name the file, the item and its line:
 ``hanoi.yaml: meetings[2].timezone: unknown time zone 'Asia/Hanoy'; did you mean ...? (line 23)``.
@@ -106,7 +94,7 @@ class SummitFile(_Strict):
     title: str = ""
     description: str = ""
     timezone: str
-    meetings: list[MeetingEntry]
+    meetings: list[MeetingEntry] = Field(min_length=1)
 
 
 # ---------------------------------------------------------------- YAML with line numbers
@@ -284,13 +272,13 @@ def _first_error(exc: ValidationError, located: _Located) -> str:
 
 
 def _unknown_field(at: Path_) -> str:
-    model: type[BaseModel] = SummitFile
-    for part in at[:-1]:
-        if isinstance(part, str):
-            annotation = model.model_fields[part].annotation if part in model.model_fields else None
-            for candidate in (MeetingEntry, NegotiationEntry):
-                if annotation is not None and candidate.__name__ in str(annotation):
-                    model = candidate
+    parent = at[:-1]
+    if "negotiation" in parent:
+        model: type[BaseModel] = NegotiationEntry
+    elif parent[:1] == ("meetings",) and len(parent) == 2:
+        model = MeetingEntry
+    else:
+        model = SummitFile
     known = [f.alias or name for name, f in model.model_fields.items()]
     close = difflib.get_close_matches(str(at[-1]), known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""

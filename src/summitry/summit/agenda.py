@@ -65,7 +65,9 @@ class LinkedNegotiation:
             raise AgendaError(
                 f"negotiation.parties: expected one party per agent ({len(self.agents)}), got {len(self.parties)}"
             )
-        if self.rounds is not None and (isinstance(self.rounds, bool) or self.rounds < 1):
+        if self.rounds is not None and (
+            isinstance(self.rounds, bool) or not isinstance(self.rounds, int) or self.rounds < 1
+        ):
             raise AgendaError(f"negotiation.rounds: expected a positive integer, got {self.rounds!r}")
 
     def describe(self) -> str:
@@ -124,6 +126,9 @@ class Meeting:
             )
         if not self.participants:
             raise InvalidMeetingError(f"{where}: needs at least one participant, got none")
+        blank = [p for p in self.participants if not isinstance(p, str) or not p.strip()]
+        if blank:
+            raise InvalidMeetingError(f"{where}: participants must be non-empty names, got {blank[0]!r}")
         repeated = sorted({p for p in self.participants if self.participants.count(p) > 1})
         if repeated:
             raise InvalidMeetingError(f"{where}: participants listed twice: {', '.join(repeated)}")
@@ -171,7 +176,7 @@ def _check_start(start: object, where: str) -> None:
         raise InvalidMeetingError(f"{where}: start must be a datetime, got {start!r}")
     if start.tzinfo is None or start.utcoffset() is None:
         raise InvalidMeetingError(f"{where}: start {start.isoformat()} has no time zone; give an IANA zone")
-    if not isinstance(start.tzinfo, zoneinfo.ZoneInfo):
+    if not isinstance(start.tzinfo, zoneinfo.ZoneInfo) or start.tzinfo.key is None:
         raise InvalidMeetingError(
             f"{where}: start must be in a named IANA zone (zoneinfo.ZoneInfo), got {start.tzinfo!r}"
         )
