@@ -24,7 +24,7 @@ from summitry.summit import (
     zone_name,
 )
 
-__all__ = ["agenda"]
+__all__ = ["agenda", "show_agenda"]
 
 
 @app.command("agenda")
@@ -40,15 +40,20 @@ def agenda(
     loaded = load_summit(summit)
     data = to_ics(loaded, stamp=datetime.now(UTC)) if ics is not None else None
 
+    show_agenda(loaded, extra_zone)
+    if data is not None and ics is not None:
+        written = write_ics(ics, data)
+        console.print(f"Wrote {len(loaded.meetings)} events to {written}", markup=False)
+
+
+def show_agenda(loaded: Agenda, extra_zone: tzinfo | None = None) -> None:
+    """Print an agenda: a table per day in local time and GMT (and ``extra_zone``), then its conflicts."""
     console.print(f"[bold]{loaded.title or loaded.name}[/bold]  (home zone {zone_name(loaded.home_zone)})")
     if loaded.description:
         console.print(loaded.description, markup=False)
     for number, day, meetings in loaded.days():
         console.print(_day_table(number, day.strftime("%a %d %b %Y"), meetings, extra_zone))
     _print_conflicts(loaded)
-    if data is not None and ics is not None:
-        written = write_ics(ics, data)
-        console.print(f"Wrote {len(loaded.meetings)} events to {written}", markup=False)
 
 
 def _option_zone(name: str) -> tzinfo:
