@@ -38,7 +38,7 @@ def _lowest_argmax(scores: list[float | None]) -> int | None:
     return scores.index(top)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(scenarios())
 def test_nash_point_is_on_the_frontier_strictly_above_every_reservation_value(scenario: Scenario) -> None:
     """The Nash point, when it exists, is Pareto-optimal and beats no-deal for every party."""
@@ -53,7 +53,7 @@ def test_nash_point_is_on_the_frontier_strictly_above_every_reservation_value(sc
     assert point.outcome == scenario.space.outcome(point.index)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(scenarios())
 def test_points_agree_with_brute_force_oracles(scenario: Scenario) -> None:
     """Each point maximises its objective over all outcomes, ties to the lowest index."""

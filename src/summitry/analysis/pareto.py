@@ -58,7 +58,7 @@ def pareto_frontier(utilities: npt.ArrayLike) -> npt.NDArray[np.int64]:
     u = np.asarray(utilities, dtype=float)
     if u.ndim != 2:
         raise InvalidUtilityError(f"a utility matrix must have shape (outcomes, parties), got shape {u.shape}")
-    finite = np.flatnonzero(np.isfinite(u).all(axis=1))
+    finite = np.flatnonzero(finite_rows(u))
     if finite.size == 0 or u.shape[1] == 0:
         return np.zeros(0, dtype=np.int64)
     rows = finite if finite.size < u.shape[0] else None
@@ -71,6 +71,14 @@ def pareto_frontier(utilities: npt.ArrayLike) -> npt.NDArray[np.int64]:
         local = survivors[_sweep_two(reduced) if u.shape[1] == 2 else _skyline(reduced)]
     found = local if rows is None else rows[local]
     return np.sort(found).astype(np.int64, copy=False)
+
+
+def finite_rows(u: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """Return a mask of the rows whose utilities are all finite (column by column: fast for few parties)."""
+    mask = np.ones(u.shape[0], dtype=bool)
+    for column in range(u.shape[1]):
+        mask &= np.isfinite(u[:, column])
+    return mask
 
 
 def _pivot_directions(k: int) -> npt.NDArray[np.float64]:
@@ -237,14 +245,15 @@ def scenario_frontier(scenario: Scenario, *, chunk_size: int = 1 << 20) -> Scena
     for block in blocks:
         utilities = scenario_utilities(scenario, block)
         idx = np.arange(space.cardinality, dtype=np.int64) if block is None else block
-        finite = np.isfinite(utilities).all(axis=1)
+        finite = finite_rows(utilities)
         if not finite.all():
             utilities, idx = utilities[finite], idx[finite]
         if idx.size == 0:
             continue
         count += int(idx.size)
-        best = np.maximum(best, utilities.max(axis=0))
-        worst = np.minimum(worst, utilities.min(axis=0))
+        columns = range(k)
+        best = np.maximum(best, [utilities[:, j].max() for j in columns])
+        worst = np.minimum(worst, [utilities[:, j].min() for j in columns])
         local = pareto_frontier(utilities)
         if front_idx.size:
             merged_idx = np.concatenate([front_idx, idx[local]])
