@@ -4,3 +4,6 @@ from __future__ import annotations
 from summitry.cli import analyze  # noqa: F401
 from summitry.cli import agenda  # noqa: F401
 from summitry.cli import convert  # noqa: F401
+from summitry.cli import negotiate  # noqa: F401
+from summitry.cli import mediate  # noqa: F401
+from summitry.cli import replay  # noqa: F401

@@ -4,7 +4,9 @@ A mediator holds one draft: at first a random feasible outcome drawn with the se
 generator, or a given one. Each round the mediator proposes a change — a neighbouring draft
 with one or two issues' values changed, drawn with the seeded generator and always feasible —
 and every party, in scenario order, votes on it against the current draft (request VOTE).
-The draft moves only if all accept. A round is one proposal and its votes.
+The draft moves only if all accept. A round is one proposal and its votes. Drafts and
+proposals always keep the space's hard constraints and every party's own ones (an outcome
+a party's utility rates −inf is never proposed).
 
 Amendments variant: each round starts with every party proposing edits ``{issue: value}``
 (request AMEND; an empty mapping proposes nothing). The mediator merges them: on each issue
@@ -107,10 +109,7 @@ class Mediation(MechanismCore):
         """Start afresh: seed the mediator, draw (or take) the first draft and open round 0."""
         self._reset_core()
         self._rng = make_rng(seed)
-        if self.initial_draft is not None:
-            self._draft = self.initial_draft
-        else:
-            self._draft = self._space.outcome(int(self._space.sample(1, self._rng)[0]))
+        self._draft = self.initial_draft if self.initial_draft is not None else self._random_draft()
         self._proposal = None
         self._votes = []
         self._edits = []
@@ -288,9 +287,27 @@ class Mediation(MechanismCore):
                 new = int(self._rng.integers(0, cards[issue] - 1))
                 levels[issue] = new + 1 if new >= levels[issue] else new
             index = int(space.index_of_levels(levels)[0])
-            if bool(space.feasible([index])[0]):
+            if self._allowed(np.array([index]))[0]:
                 return space.outcome(index)
         return self._draft
+
+    def _allowed(self, indices: np.ndarray) -> np.ndarray:
+        """Return a mask: True where an outcome keeps the space's and every party's hard constraints."""
+        ok = self._space.feasible(indices)
+        for utility in self._utility:
+            ok &= np.isfinite(utility.batch(indices))
+        return ok
+
+    def _random_draft(self) -> Outcome:
+        for _ in range(_TRIES):
+            draw = self._space.sample(64, self._rng)
+            good = draw[self._allowed(draw)]
+            if good.size:
+                return self._space.outcome(int(good[0]))
+        raise MechanismSetupError(
+            f"scenario {self.scenario.name!r}: no outcome found that keeps every party's hard constraints; "
+            "give an initial_draft"
+        )
 
     def _merge(self) -> Outcome | None:
         """Return the draft with the parties' edits merged (majority per issue, ties to the first)."""
@@ -306,7 +323,7 @@ class Mediation(MechanismCore):
             winner = max(dict.fromkeys(values), key=values.count)  # first-asked wins ties
             trial = list(current)
             trial[space.issue_position(issue)] = winner
-            if space.contains(tuple(trial)):
+            if self._allowed(np.array([space.index_of(tuple(trial))]))[0]:
                 current = trial
         return tuple(current)
 

@@ -1,0 +1,45 @@
+"""``summitry mediate``: single-text mediation (optionally with amendments) between voter agents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from summitry.agents import DEFAULT_VOTER
+from summitry.cli import app
+from summitry.cli._render import handles_errors
+from summitry.cli.negotiate import run_and_show
+
+__all__ = ["mediate_command"]
+
+
+@app.command("mediate")
+@handles_errors
+def mediate_command(
+    scenario: str = typer.Argument(
+        ..., metavar="SCENARIO", help="A native .yaml/.json file, a GENIUS or GeniusWeb folder, or a shipped name."
+    ),
+    agents: str = typer.Option(
+        DEFAULT_VOTER,
+        "--agents",
+        help="Comma-separated agent names, one per party in the scenario's order (one name: all parties).",
+    ),
+    amendments: bool = typer.Option(False, "--amendments", help="Let the parties propose edits to the draft."),
+    rounds: int | None = typer.Option(None, "--rounds", min=1, help="Proposals before the final vote."),
+    seconds: float | None = typer.Option(None, "--seconds", min=0.0, help="Deadline in wall-clock seconds."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the mediator and the agents (same seed, same trace)."),
+    trace_file: Annotated[
+        Path | None, typer.Option("--trace", metavar="FILE.jsonl", help="Write the trace as JSON Lines.")
+    ] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", metavar="FILE.png", help="Draw the negotiation.")] = None,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the live view."),
+    debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
+) -> None:
+    """Mediate SCENARIO with a single negotiating text; show the proposals, the result and its distances."""
+    run_and_show(
+        scenario, agents, protocol="mediation",
+        settings={"rounds": rounds, "seconds": seconds, "amendments": amendments},
+        seed=seed, outputs=(trace_file, plot, as_json),
+    )  # fmt: skip

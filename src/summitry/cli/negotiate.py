@@ -1,0 +1,193 @@
+"""``summitry negotiate``: run stacked alternating offers between built-in agents and show it live."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from summitry.agents import make_negotiator
+from summitry.cli import app
+from summitry.cli._render import console, handles_errors, print_json
+from summitry.errors import MechanismSetupError
+from summitry.formats import load_scenario
+from summitry.formats.trace_files import write_trace
+from summitry.model import Outcome, Scenario
+from summitry.protocols import Event, Negotiator, Trace, make_mechanism, run
+
+__all__ = ["negotiate_command", "result_payload", "run_and_show", "show_event", "show_result"]
+
+DEFAULT_AGENT = "boulware"
+
+
+@app.command("negotiate")
+@handles_errors
+def negotiate_command(
+    scenario: str = typer.Argument(
+        ..., metavar="SCENARIO", help="A native .yaml/.json file, a GENIUS or GeniusWeb folder, or a shipped name."
+    ),
+    agents: str = typer.Option(
+        DEFAULT_AGENT,
+        "--agents",
+        help="Comma-separated agent names, one per party in the scenario's order (one name: all parties).",
+    ),
+    rounds: int | None = typer.Option(None, "--rounds", min=1, help="Deadline in rounds (default: the scenario's)."),
+    seconds: float | None = typer.Option(None, "--seconds", min=0.0, help="Deadline in wall-clock seconds."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the run (same seed, same trace)."),
+    trace_file: Annotated[
+        Path | None, typer.Option("--trace", metavar="FILE.jsonl", help="Write the trace as JSON Lines.")
+    ] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", metavar="FILE.png", help="Draw the negotiation.")] = None,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the live view."),
+    debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
+) -> None:
+    """Negotiate SCENARIO by stacked alternating offers; show each offer, the result and its distances."""
+    run_and_show(
+        scenario, agents, protocol="sao", settings={"rounds": rounds, "seconds": seconds},
+        seed=seed, outputs=(trace_file, plot, as_json),
+    )  # fmt: skip
+
+
+def run_and_show(
+    scenario_ref: str,
+    agents: str,
+    *,
+    protocol: str,
+    settings: dict[str, Any],
+    seed: int,
+    outputs: tuple[Path | None, Path | None, bool],
+) -> Trace:
+    """Return the trace of one run, after showing it (live lines or JSON) and writing the outputs."""
+    trace_file, plot, as_json = outputs
+    scenario = load_scenario(scenario_ref)
+    negotiators = _negotiators(agents, scenario)
+    if settings.get("rounds") is None and settings.get("seconds") is None:
+        settings = {**settings, "rounds": scenario.rounds or 100, "seconds": scenario.seconds}
+    mechanism = make_mechanism(protocol, scenario, settings=settings)
+    if not as_json:
+        console.print(
+            f"{scenario.name}: {protocol} between "
+            + ", ".join(f"{p} ({n.name})" for p, n in zip(scenario.party_names, negotiators, strict=True)),
+            markup=False,
+        )
+    on_event = None if as_json else (lambda event: show_event(event, scenario))
+    trace = run(mechanism, negotiators, seed=seed, on_event=on_event)
+    _write_outputs(trace, scenario, trace_file, plot)
+    payload = result_payload(trace, scenario)
+    if as_json:
+        print_json(payload)
+    else:
+        show_result(payload, scenario)
+        for path in (trace_file, plot):
+            if path is not None:
+                console.print(f"wrote {path}", markup=False)
+    return trace
+
+
+def _negotiators(agents: str, scenario: Scenario) -> list[Negotiator]:
+    names = [a.strip() for a in agents.split(",") if a.strip()]
+    parties = scenario.party_names
+    if len(names) == 1:
+        names = names * len(parties)
+    if len(names) != len(parties):
+        raise MechanismSetupError(
+            f"--agents: expected one agent per party {list(parties)} ({len(parties)}) or a single name, "
+            f"got {len(names)}: {','.join(names)}"
+        )
+    return [make_negotiator(name) for name in names]
+
+
+def _write_outputs(trace: Trace, scenario: Scenario, trace_file: Path | None, plot: Path | None) -> None:
+    if trace_file is not None:
+        write_trace(trace, trace_file)
+    if plot is not None:
+        from summitry.analysis import analyze
+        from summitry.plots.negotiation import plot_negotiation
+
+        plot_negotiation(trace, scenario, analyze(scenario), plot)
+
+
+def show_event(event: Event, scenario: Scenario) -> None:
+    """Print one line for an offer, a proposal, a moved draft, a failure or a deadline (others are quiet)."""
+    if event.kind in ("offer", "proposal", "draft", "start") and event.outcome is not None:
+        who = event.party or {"proposal": "mediator", "start": "first draft"}.get(event.kind, "draft")
+        console.print(
+            f"round {event.round:>3}  {who:<12} {_outcome_text(scenario, event.outcome)}  "
+            f"u = {_utilities_text(scenario, event.outcome)}",
+            markup=False,
+        )
+    elif event.kind in ("failure", "deadline", "end"):
+        detail = f": {event.data.get('reason')} ({event.data.get('detail')})" if event.kind == "failure" else ""
+        console.print(f"round {event.round:>3}  {event.party or '':<12} {event.kind}{detail}", markup=False)
+
+
+def show_result(payload: dict[str, Any], scenario: Scenario) -> None:
+    """Print the result: the agreement or why there is none, utilities, distances."""
+    agreement = payload["agreement"]
+    if agreement is None:
+        console.print(f"no agreement ({payload['reason']}) after {payload['rounds']} rounds", markup=False)
+    else:
+        text = ", ".join(f"{k}={v}" for k, v in agreement.items())
+        console.print(f"agreement after {payload['rounds']} rounds: {text}", markup=False)
+    for party, utility, reserved in zip(
+        scenario.party_names, payload["utilities"], scenario.reserved_values, strict=True
+    ):
+        console.print(f"  {party:<12} utility {_number(utility)}  (reservation {reserved:.3f})", markup=False)
+    console.print(
+        f"distance to the Pareto frontier {_number(payload['pareto_distance'])}, "
+        f"to the Nash point {_number(payload['nash_distance'])}",
+        markup=False,
+    )
+
+
+def result_payload(trace: Trace, scenario: Scenario) -> dict[str, Any]:
+    """Return the JSON summary of a finished trace (plain values only; non-finite numbers as null)."""
+    from summitry.analysis import agreement_metrics, analyze
+
+    result = trace.result
+    assert result is not None  # reason: only finished traces are summarised
+    index = None if result.agreement is None else scenario.space.index_of(result.agreement)
+    metrics = agreement_metrics(analyze(scenario), index)
+    return {
+        "scenario": trace.header.scenario,
+        "protocol": trace.header.protocol,
+        "agents": list(trace.header.agents),
+        "seed": trace.header.seed,
+        "agreement": None if result.agreement is None else _outcome_dict(scenario, result.agreement),
+        "utilities": [_finite(u) for u in result.utilities],
+        "reason": result.reason,
+        "rounds": result.rounds,
+        "pareto_distance": _finite(metrics.to_frontier),
+        "nash_distance": _finite(metrics.to_points.get("nash")),
+    }
+
+
+def _outcome_dict(scenario: Scenario, outcome: Outcome) -> dict[str, Any]:
+    return {name: _plain(value) for name, value in zip(scenario.space.issue_names, outcome, strict=True)}
+
+
+def _outcome_text(scenario: Scenario, outcome: Outcome) -> str:
+    return " ".join(f"{k}={v}" for k, v in _outcome_dict(scenario, outcome).items())
+
+
+def _utilities_text(scenario: Scenario, outcome: Outcome) -> str:
+    return "(" + ", ".join(f"{float(p.utility(outcome)):.3f}" for p in scenario.parties) + ")"
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(float(value)) else float(value)
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
