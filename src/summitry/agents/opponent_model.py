@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from summitry.model import OutcomeSpace
-from summitry.protocols import Observation
+from summitry.protocols import Action, Observation
 
 from .time_based import TimeBased
 
@@ -88,7 +88,7 @@ class ModelledNegotiator(TimeBased):
             self.model.update(row, observation.time)
         self._learned = len(offers)
 
-    def act(self, observation: Observation):  # type: ignore[no-untyped-def]
+    def act(self, observation: Observation) -> Action:
         """Learn from new opponent offers, then act as the base class does."""
         self.learn(observation)
         return super().act(observation)
