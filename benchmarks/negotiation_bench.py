@@ -6,7 +6,8 @@ the same strategy written the same minimal way (offer the best outcome, accept o
 and (b) the registry's ``hardliner`` agent. Scenarios: Laptop (small) and Energy (the largest
 shared GENIUS scenario, 390,625 outcomes), both loaded from ../shared/scenarios/genius.
 
-Each figure is the best of ``--repeats`` measurements of ``--count`` negotiations, setup of
+Each figure is the best of ``--repeats`` measurements of ``--count`` negotiations (the
+engines measured in turn, so that a busy spell on the machine hits them alike), setup of
 the mechanism and negotiators included (scenario loading excluded). Wall-clock and CPU
 (process) time are both reported; CPU time is steadier on a busy machine.
 
@@ -84,16 +85,19 @@ def _negmas(folder: Path) -> Callable[[], None]:
     return one
 
 
-def _rate(one: Callable[[], None], count: int, repeats: int) -> tuple[float, float]:
-    one()  # warm up
-    best_wall = best_cpu = float("inf")
+def _rates(runs: list[Callable[[], None]], count: int, repeats: int) -> list[tuple[float, float]]:
+    """Return (wall, CPU) negotiations/s of each run: best of ``repeats``, measured in turn."""
+    for one in runs:
+        one()  # warm up
+    best = [[float("inf"), float("inf")] for _ in runs]
     for _ in range(repeats):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for _ in range(count):
-            one()
-        best_wall = min(best_wall, time.perf_counter() - wall)
-        best_cpu = min(best_cpu, time.process_time() - cpu)
-    return count / best_wall, count / best_cpu
+        for k, one in enumerate(runs):  # interleaved, so a busy spell hits every engine alike
+            wall, cpu = time.perf_counter(), time.process_time()
+            for _ in range(count):
+                one()
+            best[k][0] = min(best[k][0], time.perf_counter() - wall)
+            best[k][1] = min(best[k][1], time.process_time() - cpu)
+    return [(count / wall, count / cpu) for wall, cpu in best]
 
 
 def main() -> None:
@@ -110,12 +114,15 @@ def main() -> None:
         folder = GENIUS / name
         outcomes = load_scenario(folder).space.cardinality
         count = args.count if outcomes < 10_000 else max(3, args.count // 5)
-        reference = _rate(_negmas(folder), count, args.repeats)
-        rows = [("NegMAS 0.16 SAOMechanism, ToughNegotiator ×2", reference)]
-        rows.append(("summitry SAO, minimal hardliner ×2", _rate(_summitry(folder, "minimal"), count, args.repeats)))
-        rows.append(
-            ("summitry SAO, registry `hardliner` ×2", _rate(_summitry(folder, "hardliner"), count, args.repeats))
-        )
+        labels = [
+            "NegMAS 0.16 SAOMechanism, ToughNegotiator ×2",
+            "summitry SAO, minimal hardliner ×2",
+            "summitry SAO, registry `hardliner` ×2",
+        ]
+        runs = [_negmas(folder), _summitry(folder, "minimal"), _summitry(folder, "hardliner")]
+        rates = _rates(runs, count, args.repeats)
+        reference = rates[0]
+        rows = list(zip(labels, rates, strict=True))
         for label, (wall, cpu) in rows:
             print(
                 f"| {name} | {outcomes:,} | {label} | {wall:,.1f} | {cpu:,.1f} | "

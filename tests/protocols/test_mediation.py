@@ -176,3 +176,19 @@ def test_mediation_status_after_end(bilateral) -> None:
     mediation = _mediation(bilateral)
     mediation.reset(0)
     assert mediation.step(EndNegotiation(party="p0")).status is Status.ENDED
+
+
+def test_drafts_keep_every_partys_own_hard_constraints(bilateral) -> None:
+    from summitry.model import ConstrainedUtility, ForbiddenCombination, Party, Scenario
+
+    forbid = (ForbiddenCombination(when={"a": ("x",)}),)
+    first = bilateral.parties[0]
+    parties = (
+        Party(name="p0", utility=ConstrainedUtility(base=first.utility, constraints=forbid)),
+        bilateral.parties[1],
+    )
+    scenario = Scenario(name="picky", space=bilateral.space, parties=parties)
+    for seed in range(5):
+        trace = run(_mediation(scenario, deadline=Deadline(rounds=15)), [Scripted(voter), Scripted(voter)], seed=seed)
+        drafted = [e.outcome for e in trace.events if e.kind in ("start", "proposal", "draft")]
+        assert drafted and all(outcome[0] != "x" for outcome in drafted)

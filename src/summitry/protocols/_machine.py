@@ -10,6 +10,7 @@ from typing import Any
 from summitry.errors import IllegalActionError, InvalidOutcomeError, MechanismFinishedError, MechanismSetupError
 from summitry.model import Outcome, Scenario
 
+from ._fast import make_event
 from .base import StepResult
 from .clock import Clock, MonotonicClock
 from .events import Event, Result
@@ -127,15 +128,8 @@ class MechanismCore:
     def _emit(
         self, party: str | None, kind: str, outcome: Outcome | None = None, data: dict[str, Any] | None = None
     ) -> Event:
-        event = Event(
-            index=len(self._events),
-            step=self._step,
-            round=self._round,
-            time=self._time,
-            party=party,
-            kind=kind,
-            outcome=outcome,
-            data={} if data is None else data,
+        event = make_event(
+            len(self._events), self._step, self._round, self._time, party, kind, outcome, {} if data is None else data
         )
         self._events.append(event)
         return event

@@ -138,7 +138,18 @@ class Trace:
         self._events.append(event)
 
     def extend(self, events: tuple[Event, ...] | list[Event]) -> None:
-        """Append several events in order."""
+        """Append several events in order.
+
+        Raises:
+            TraceError: as :meth:`append`.
+        """
+        if (
+            self._result is None
+            and events
+            and all(event.index == len(self._events) + k for k, event in enumerate(events))
+        ):
+            self._events.extend(events)  # the common case: one check per event, one list call
+            return
         for event in events:
             self.append(event)
 

@@ -64,6 +64,8 @@ def call_negotiator(
     if time_limit is not None and took > time_limit:
         return Failure(party=party, reason="slow", detail=f"took {took:.3f} s, the limit is {time_limit:g} s")
     kind = type(action)
+    if kind in observation.legal and action.party == party:  # type: ignore[union-attr]
+        return action  # the common case, checked first
     if kind not in _ACTION_TYPES:
         return Failure(party=party, reason="garbage", detail=f"expected an Action, got {_describe(action)}")
     if action.party != party:  # type: ignore[union-attr]

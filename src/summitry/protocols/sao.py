@@ -19,6 +19,7 @@ from typing import Any
 from summitry.errors import IllegalActionError
 from summitry.model import Outcome, Scenario
 
+from ._fast import make_observation
 from ._machine import DEFAULT_TIME_LIMIT, MechanismCore
 from .actions import Accept, Action, EndNegotiation, Offer
 from .base import StepResult
@@ -87,16 +88,18 @@ class SAO(MechanismCore):
         """Return what ``party`` sees: request OFFER on its turn, the standing offer and the history."""
         if len(self._history_view) != len(self._history):
             self._history_view = tuple(self._history)
-        return Observation(
-            request=Request.OFFER,
-            party=party,
-            round=self._round,
-            step=self._step,
-            time=self._relative(self._round, 0.0 if self._seconds is None else self.clock.now() - self._start),
-            standing_offer=self._standing,
-            standing_offer_by=self._standing_by,
-            history=self._history_view,
-            legal=self.legal_actions(party),
+        return make_observation(
+            Request.OFFER,
+            party,
+            self._round,
+            self._step,
+            self._relative(self._round, 0.0 if self._seconds is None else self.clock.now() - self._start),
+            self._standing,
+            self._standing_by,
+            self._history_view,
+            None,
+            None,
+            self.legal_actions(party),
         )
 
     def _snapshot(self) -> tuple[Any, ...]:
