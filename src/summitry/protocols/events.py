@@ -143,12 +143,9 @@ class Trace:
         Raises:
             TraceError: as :meth:`append`.
         """
-        if (
-            self._result is None
-            and events
-            and all(event.index == len(self._events) + k for k, event in enumerate(events))
-        ):
-            self._events.extend(events)  # the common case: one check per event, one list call
+        size = len(self._events)
+        if self._result is None and events and events[0].index == size and events[-1].index == size + len(events) - 1:
+            self._events.extend(events)  # the common case (a mechanism's step): one list call
             return
         for event in events:
             self.append(event)

@@ -37,6 +37,7 @@ from summitry._rng import make_rng
 from summitry.errors import IllegalActionError, MechanismSetupError
 from summitry.model import Outcome, Scenario, Value
 
+from ._fast import make_observation
 from ._machine import DEFAULT_TIME_LIMIT, MechanismCore
 from .actions import Accept, Action, Amend, EndNegotiation, Reject, Vote
 from .base import StepResult
@@ -127,16 +128,18 @@ class Mediation(MechanismCore):
 
     def observe(self, party: str) -> Observation:
         """Return what ``party`` sees: the request of the phase, the draft and the proposal."""
-        return Observation(
-            request=_REQUEST[self._phase],
-            party=party,
-            round=self._round,
-            step=self._step,
-            time=self._relative(self._round, self.clock.now() - self._start),
-            standing_offer=self._draft,
-            draft=self._draft,
-            proposal=self._proposal,
-            legal=self.legal_actions(party),
+        return make_observation(
+            _REQUEST[self._phase],
+            party,
+            self._round,
+            self._step,
+            self._relative(self._round, 0.0 if self._seconds is None else self.clock.now() - self._start),
+            self._draft,
+            None,
+            (),
+            self._draft,
+            self._proposal,
+            self.legal_actions(party),
         )
 
     def _snapshot(self) -> tuple[Any, ...]:
