@@ -167,7 +167,7 @@ def _builtins() -> None:
             name="annealing-voter",
             factory=AnnealingVoter,
             params={"temperature": 0.1},
-            description="Mediation: also accepts a loss Δ with probability exp(−Δ/T), T = 0.1·(1 − t)",
+            description="Mediation: also accepts a loss Δ with probability exp(−Δ/T), T = 0.1·range·(1 − t)",
             source="Klein, Faratin, Sayama & Bar-Yam (2003), Negotiating complex contracts (annealer)",
             protocols=("mediation",),
         ),

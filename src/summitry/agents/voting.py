@@ -30,12 +30,16 @@ class GreedyVoter(Negotiator):
 
 
 class AnnealingVoter(Negotiator):
-    """Accepts improvements; accepts a loss Δ with probability exp(−Δ/T), T = ``temperature`` · (1 − t)."""
+    """Accepts improvements; accepts a loss Δ with probability exp(−Δ/T), T = ``temperature`` · range · (1 − t).
+
+    ``range`` is the party's utility range (best − max(reservation, worst)), so the
+    temperature is a share of it and does not depend on the utility scale.
+    """
 
     name = "annealing-voter"
 
     def __init__(self, *, temperature: float = 0.1, name: str | None = None) -> None:
-        """Create an annealing voter starting at ``temperature`` (in utility units)."""
+        """Create an annealing voter starting at ``temperature`` (a share of the utility range)."""
         super().__init__(name=name)
         if temperature < 0:
             raise ValueError(f"temperature must be >= 0, got {temperature!r}")
@@ -43,7 +47,7 @@ class AnnealingVoter(Negotiator):
 
     def current_temperature(self, t: float) -> float:
         """Return the temperature at relative time ``t`` (linear cooling to 0 at the deadline)."""
-        return self.temperature * max(0.0, 1.0 - float(t))
+        return self.temperature * self.utility_range * max(0.0, 1.0 - float(t))
 
     def vote(self, observation: Observation) -> bool:
         """Return True for an improvement, else True with probability exp(−Δ/T) (drawn with the rng)."""
