@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from summitry.errors import TraceError
+from summitry.errors import ProtocolError, TraceError, UnknownNameError
 from summitry.model import Outcome, Scenario
 
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
@@ -225,7 +225,10 @@ def replay(trace: Trace, scenario: Scenario) -> PublicState:
             f"got {scenario.name!r} with {list(scenario.party_names)}"
         )
     clock = FakeClock()
-    mechanism = make_mechanism(header.protocol, scenario, settings=header.settings, clock=clock)
+    try:
+        mechanism = make_mechanism(header.protocol, scenario, settings=header.settings, clock=clock)
+    except (ProtocolError, UnknownNameError) as exc:
+        raise TraceError(f"trace header: cannot rebuild the {header.protocol!r} mechanism: {exc}") from None
     mechanism.reset(header.seed)
     recorded = trace.events
     produced: list[Event] = list(mechanism.events)
