@@ -41,12 +41,12 @@ def _big(levels: int, issues: int, reservation: float = 0.0) -> tuple[OutcomeSpa
 
 
 def test_start_on_an_energy_sized_space_is_fast() -> None:
-    """Sorting 390,625 outcomes (Energy's size) takes well under a second."""
+    """Sorting 390,625 outcomes (Energy's size) takes well under a second (of CPU time)."""
     space, utility = _big(5, 8)
     agent = make_negotiator("boulware")
-    began = time.perf_counter()
+    began = time.process_time()
     agent.start(_view(space, utility), np.random.default_rng(0))
-    assert time.perf_counter() - began < 0.5
+    assert time.process_time() - began < 0.5
     assert agent.sorted_indices.size == 390_625
     assert np.all(np.diff(agent.sorted_utilities) <= 0)
 
