@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
-from .base import Mechanism, Negotiator, StepResult
+from .base import Mechanism, Negotiator, RunnableMechanism, StepResult
 from .checks import check_mechanism
 from .clock import Clock, FakeClock, MonotonicClock
 from .events import Event, Result, Trace, TraceHeader, replay
@@ -37,6 +37,7 @@ __all__ = [
     "Reject",
     "Request",
     "Result",
+    "RunnableMechanism",
     "Status",
     "StepResult",
     "Trace",

@@ -7,14 +7,14 @@ Mechanisms see negotiators only through the structural :class:`Negotiator` proto
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from .actions import Action
 from .state import Observation, PrivateView, PublicState, Status
 
-__all__ = ["Mechanism", "Negotiator", "StepResult"]
+__all__ = ["Mechanism", "Negotiator", "RunnableMechanism", "StepResult"]
 
 
 @runtime_checkable
@@ -97,4 +97,55 @@ class Mechanism(Protocol):
 
     def step(self, action: Action) -> StepResult:
         """Apply one action (refusing illegal ones with IllegalActionError)."""
+        ...
+
+    def fail(self, party: str, reason: str, detail: str = "") -> StepResult:
+        """Record that ``party``'s negotiator failed and apply the failure policy (see ``policy``).
+
+        .. versionadded:: 0.1 used by ``run`` and ``replay``; the built-in mechanisms end the
+           negotiation with no agreement (reason "failed").
+        """
+        ...
+
+
+class RunnableMechanism(Mechanism, Protocol):
+    """What ``run`` and ``replay`` need beyond :class:`Mechanism`: the setup, the log and the result.
+
+    The built-in mechanisms (``SAO``, ``Mediation``) provide all of it through their shared core.
+    """
+
+    scenario: Any
+    parties: tuple[str, ...]
+    clock: Any
+    time_limit: float | None
+
+    @property
+    def status(self) -> Status:
+        """Return where the negotiation is."""
+        ...
+
+    @property
+    def next_party(self) -> str | None:
+        """Return whose turn it is (None once over)."""
+        ...
+
+    @property
+    def events(self) -> tuple[Any, ...]:
+        """Return every event since the last reset."""
+        ...
+
+    def settings(self) -> dict[str, Any]:
+        """Return the settings that rebuild the mechanism (plain JSON values)."""
+        ...
+
+    def private_view(self, party: str) -> PrivateView:
+        """Return what ``party``'s negotiator is told at the start."""
+        ...
+
+    def state(self) -> PublicState:
+        """Return the public state now."""
+        ...
+
+    def result(self) -> Any:
+        """Return the Result once the negotiation is over."""
         ...

@@ -9,8 +9,7 @@ from summitry._rng import make_rng
 from summitry.errors import MechanismSetupError
 from summitry.model import Scenario
 
-from ._machine import MechanismCore
-from .base import Negotiator
+from .base import Negotiator, RunnableMechanism
 from .clock import Clock
 from .events import Event, Trace, TraceHeader
 from .policy import Failure, apply_action, call_negotiator, start_negotiator
@@ -21,7 +20,7 @@ __all__ = ["negotiate", "run"]
 
 
 def run(
-    mechanism_or_factory: MechanismCore | Callable[[], MechanismCore],
+    mechanism_or_factory: RunnableMechanism | Callable[[], RunnableMechanism],
     negotiators: Sequence[Negotiator],
     *,
     seed: int | None,
@@ -39,7 +38,9 @@ def run(
     Raises:
         MechanismSetupError: the number of negotiators does not match the parties.
     """
-    mechanism = mechanism_or_factory if isinstance(mechanism_or_factory, MechanismCore) else mechanism_or_factory()
+    mechanism: RunnableMechanism = (
+        mechanism_or_factory if hasattr(mechanism_or_factory, "step") else mechanism_or_factory()  # type: ignore[operator,assignment]
+    )
     parties = mechanism.parties
     if len(negotiators) != len(parties):
         raise MechanismSetupError(
