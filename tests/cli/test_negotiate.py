@@ -112,3 +112,10 @@ def test_plot_writes_a_png(tmp_path, command) -> None:
     result = runner.invoke(app, [command, "hanoi-deal", "--rounds", "6", "--plot", str(path)])
     assert result.exit_code == 0, result.output
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_trace_ending_in_csv_is_written_as_csv(tmp_path) -> None:
+    path = tmp_path / "run.csv"
+    _json(["negotiate", "hanoi-deal", "--rounds", "3", "--agents", "hardliner", "--trace", str(path), "--json"])
+    lines = path.read_text().splitlines()
+    assert lines[0] == "index,step,round,time,party,kind,outcome,data" and len(lines) == 1 + 1 + 6 + 1

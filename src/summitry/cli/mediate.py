@@ -31,7 +31,8 @@ def mediate_command(
     seconds: float | None = typer.Option(None, "--seconds", min=0.0, help="Deadline in wall-clock seconds."),
     seed: int = typer.Option(0, "--seed", help="Seed of the mediator and the agents (same seed, same trace)."),
     trace_file: Annotated[
-        Path | None, typer.Option("--trace", metavar="FILE.jsonl", help="Write the trace as JSON Lines.")
+        Path | None,
+        typer.Option("--trace", metavar="FILE.jsonl", help="Write the trace: JSON Lines, or CSV if FILE ends in .csv."),
     ] = None,
     plot: Annotated[Path | None, typer.Option("--plot", metavar="FILE.png", help="Draw the negotiation.")] = None,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the live view."),

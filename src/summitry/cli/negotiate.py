@@ -14,7 +14,7 @@ from summitry.cli import app
 from summitry.cli._render import console, handles_errors, print_json
 from summitry.errors import MechanismSetupError
 from summitry.formats import load_scenario
-from summitry.formats.trace_files import write_trace
+from summitry.formats.trace_files import write_trace, write_trace_csv
 from summitry.model import Outcome, Scenario
 from summitry.protocols import Event, Negotiator, Trace, make_mechanism, run
 
@@ -38,7 +38,8 @@ def negotiate_command(
     seconds: float | None = typer.Option(None, "--seconds", min=0.0, help="Deadline in wall-clock seconds."),
     seed: int = typer.Option(0, "--seed", help="Seed of the run (same seed, same trace)."),
     trace_file: Annotated[
-        Path | None, typer.Option("--trace", metavar="FILE.jsonl", help="Write the trace as JSON Lines.")
+        Path | None,
+        typer.Option("--trace", metavar="FILE.jsonl", help="Write the trace: JSON Lines, or CSV if FILE ends in .csv."),
     ] = None,
     plot: Annotated[Path | None, typer.Option("--plot", metavar="FILE.png", help="Draw the negotiation.")] = None,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the live view."),
@@ -102,7 +103,10 @@ def _negotiators(agents: str, scenario: Scenario) -> list[Negotiator]:
 
 def _write_outputs(trace: Trace, scenario: Scenario, trace_file: Path | None, plot: Path | None) -> None:
     if trace_file is not None:
-        write_trace(trace, trace_file)
+        if trace_file.suffix.lower() == ".csv":
+            write_trace_csv(trace, trace_file)  # one row per event; replay needs the JSON Lines form
+        else:
+            write_trace(trace, trace_file)
     if plot is not None:
         from summitry.analysis import analyze
         from summitry.plots.negotiation import plot_negotiation
