@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from summitry.model import LinearAdditive, Outcome, Value
+from summitry.model import Outcome, Value
 from summitry.protocols import (
     Accept,
     Action,
@@ -29,13 +29,9 @@ from summitry.protocols import (
     Vote,
 )
 
+from ._preparation import ENUMERATION_LIMIT, SAMPLE_SIZE, prepare
+
 __all__ = ["ENUMERATION_LIMIT", "SAMPLE_SIZE", "AgentSpec", "Negotiator"]
-
-ENUMERATION_LIMIT = 10**6
-"""Largest outcome space an agent enumerates in full; larger ones are sampled."""
-
-SAMPLE_SIZE = 200_000
-"""Outcomes an agent samples (with its rng) from a space larger than ENUMERATION_LIMIT."""
 
 _TIE = 1e-9
 
@@ -61,6 +57,8 @@ class Negotiator:
         self.sorted_indices: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self.sorted_utilities: npt.NDArray[np.float64] = np.zeros(0)
         self._negated: npt.NDArray[np.float64] = np.zeros(0)
+        self._by_index: npt.NDArray[np.float64] | None = None
+        self._utility_memo: dict[Outcome, float] = {}
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -72,14 +70,19 @@ class Negotiator:
         return self._view
 
     def start(self, view: PrivateView, rng: np.random.Generator) -> None:
-        """Store the view and rng, sort the party's outcomes by utility (once), then call on_start."""
+        """Store the view and rng, sort the party's outcomes by utility, then call on_start.
+
+        The sorted arrays are read-only and shared between negotiators of the same utility
+        function (see ``summitry.agents._preparation``).
+        """
         self._view = view
         self.rng = rng
-        indices, utilities = _evaluate(view, rng)
-        order = np.argsort(-utilities, kind="stable")
-        self.sorted_indices = indices[order]
-        self.sorted_utilities = utilities[order]
-        self._negated = -self.sorted_utilities
+        prepared = prepare(view.space, view.utility, rng)
+        self.sorted_indices = prepared.sorted_indices
+        self.sorted_utilities = prepared.sorted_utilities
+        self._negated = prepared.negated
+        self._by_index = prepared.by_index
+        self._utility_memo = {}
         self.on_start()
 
     def on_start(self) -> None:
@@ -175,7 +178,15 @@ class Negotiator:
 
     def utility_of(self, outcome: Outcome) -> float:
         """Return this party's (undiscounted) utility of ``outcome``."""
-        return float(self.view.utility(outcome))
+        memo = self._utility_memo
+        value = memo.get(outcome)
+        if value is None:
+            if self._by_index is not None:
+                value = float(self._by_index[self.view.space.index_of(outcome)])
+            else:
+                value = float(self.view.utility(outcome))
+            memo[outcome] = value
+        return value
 
     def index_of(self, outcome: Outcome) -> int:
         """Return the outcome's index in the outcome space."""
@@ -233,18 +244,6 @@ class Negotiator:
     def opponent_utility(self, indices: npt.NDArray[np.int64]) -> npt.NDArray[np.float64] | None:
         """Return the modelled opponent utility of ``indices`` (None: this strategy has no model)."""
         return None
-
-
-def _evaluate(view: PrivateView, rng: np.random.Generator) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Return the outcome indices the agent considers and their utilities (sampled for huge spaces)."""
-    space, utility = view.space, view.utility
-    if space.cardinality <= ENUMERATION_LIMIT:
-        if isinstance(utility, LinearAdditive) and not space.constraints:
-            return np.arange(space.cardinality, dtype=np.int64), utility.grid()
-        indices = space.all_indices(limit=ENUMERATION_LIMIT)
-    else:
-        indices = np.unique(space.sample(SAMPLE_SIZE, rng))
-    return indices, np.asarray(utility.batch(indices), dtype=float)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

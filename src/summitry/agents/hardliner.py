@@ -28,9 +28,13 @@ class Hardliner(Negotiator):
             raise ValueError(f"tolerance must be >= 0, got {tolerance!r}")
         self.tolerance = float(tolerance)
 
+    def on_start(self) -> None:
+        """Choose, once, the best outcome it will insist on."""
+        self._insisted = self.outcome_at_or_above(self.best_utility)
+
     def propose(self, observation: Observation) -> Outcome | None:
-        """Return a best outcome (None if even that is below the reservation value)."""
-        return self.outcome_at_or_above(self.best_utility)
+        """Return its best outcome, always the same one (None if even that is below the reservation value)."""
+        return self._insisted
 
     def respond(self, observation: Observation) -> bool:
         """Return whether the offer is worth at least the best utility minus the tolerance."""

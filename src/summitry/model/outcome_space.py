@@ -157,8 +157,12 @@ class OutcomeSpace:
         i = int(index)
         if not 0 <= i < self.cardinality:
             raise InvalidOutcomeError(f"outcome index {i} is outside 0..{self.cardinality - 1}")
-        row = self.levels(np.array([i]))[0]
-        return tuple(issue.values[int(level)] for issue, level in zip(self.issues, row, strict=True))
+        values = []
+        for issue, stride, cardinality in zip(
+            self.issues, self._strides.tolist(), self._cardinalities.tolist(), strict=True
+        ):
+            values.append(issue.values[(i // stride) % cardinality])
+        return tuple(values)
 
     def outcomes(self, indices: npt.ArrayLike) -> list[Outcome]:
         """Return the outcomes at an array of indices."""
