@@ -1,5 +1,22 @@
-"""summitry.roadmap (see DESIGN.md §4)."""
+"""Road-maps: commitments ordered into phases that keep every party's exposure small, and tracking.
+
+See DESIGN.md §7. Planning needs OR-Tools, imported only when :func:`plan` runs.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .commitments import Checkpoint, Commitment, CommitmentKind, Phase, RoadMap, check_commitments, exposure_profile
+from .planning import DEFAULT_PHASE_GAP_DAYS, build_road_map, plan
+
+__all__ = [
+    "DEFAULT_PHASE_GAP_DAYS",
+    "Checkpoint",
+    "Commitment",
+    "CommitmentKind",
+    "Phase",
+    "RoadMap",
+    "build_road_map",
+    "check_commitments",
+    "exposure_profile",
+    "plan",
+]
