@@ -7,14 +7,21 @@ from __future__ import annotations
 
 from .commitments import Checkpoint, Commitment, CommitmentKind, Phase, RoadMap, check_commitments, exposure_profile
 from .planning import DEFAULT_PHASE_GAP_DAYS, build_road_map, plan
+from .tracking import CommitmentState, CommitmentStatus, Event, EventKind, Status, Tracker
 
 __all__ = [
     "DEFAULT_PHASE_GAP_DAYS",
     "Checkpoint",
     "Commitment",
     "CommitmentKind",
+    "CommitmentState",
+    "CommitmentStatus",
+    "Event",
+    "EventKind",
     "Phase",
     "RoadMap",
+    "Status",
+    "Tracker",
     "build_road_map",
     "check_commitments",
     "exposure_profile",
