@@ -26,7 +26,8 @@ know summitry::
     ├── RoadmapError (ValueError)
     │   ├── CyclicPrerequisiteError
     │   ├── UnknownCommitmentError (also LookupError)
-    │   └── PlanningError                         the solver found no plan
+    │   ├── PlanningError                         the solver found no plan
+    │   └── RoadmapFileError                      a commitments/plan/events/catalogue file is malformed
     └── AgendaError (ValueError)
         ├── UnknownTimeZoneError (also LookupError)
         ├── InvalidMeetingError
@@ -56,6 +57,7 @@ __all__ = [
     "PlanningError",
     "ProtocolError",
     "RoadmapError",
+    "RoadmapFileError",
     "ScenarioFormatError",
     "SummitFileError",
     "SummitryError",
@@ -181,3 +183,7 @@ class SummitFileError(AgendaError):
 
 class UnknownSummitError(AgendaError, LookupError):
     """Neither a summit file nor a shipped summit has this name."""
+
+
+class RoadmapFileError(RoadmapError):
+    """A road-map file (commitments, plan, events, catalogue) could not be read or written."""
