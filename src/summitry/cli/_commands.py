@@ -7,3 +7,4 @@ from summitry.cli import convert  # noqa: F401
 from summitry.cli import negotiate  # noqa: F401
 from summitry.cli import mediate  # noqa: F401
 from summitry.cli import replay  # noqa: F401
+from summitry.cli import roadmap  # noqa: F401
