@@ -6,11 +6,13 @@ See DESIGN.md §7. Planning needs OR-Tools, imported only when :func:`plan` runs
 from __future__ import annotations
 
 from .commitments import Checkpoint, Commitment, CommitmentKind, Phase, RoadMap, check_commitments, exposure_profile
+from .from_agreement import Catalogue, commitments_for
 from .planning import DEFAULT_PHASE_GAP_DAYS, build_road_map, plan
 from .tracking import CommitmentState, CommitmentStatus, Event, EventKind, Status, Tracker
 
 __all__ = [
     "DEFAULT_PHASE_GAP_DAYS",
+    "Catalogue",
     "Checkpoint",
     "Commitment",
     "CommitmentKind",
@@ -24,6 +26,7 @@ __all__ = [
     "Tracker",
     "build_road_map",
     "check_commitments",
+    "commitments_for",
     "exposure_profile",
     "plan",
 ]
