@@ -50,7 +50,7 @@ def test_description_names_the_linked_negotiation_and_kind() -> None:
     (event,) = [e for e in events(to_ics(load_summit("hanoi"))) if str(e["UID"]).startswith("day2-expanded")]
     description = str(event["DESCRIPTION"])
     assert "Kind: plenary" in description
-    assert "Negotiation: hanoi-deal (sao; dprk=boulware, usa=conceder" in description
+    assert "Negotiation: hanoi-deal (sao; dprk=hardheaded, usa=bayesian" in description
 
 
 def test_same_agenda_same_bytes_unless_stamped() -> None:

@@ -68,7 +68,7 @@ def test_shipped_hanoi_summit() -> None:
     deals = [m.negotiation for m in agenda.meetings if m.negotiation and m.negotiation.scenario == "hanoi-deal"]
     assert len(deals) == 1
     assert deals[0].protocol == "sao"
-    assert dict(zip(deals[0].parties, deals[0].agents, strict=True)) == {"dprk": "boulware", "usa": "conceder"}
+    assert dict(zip(deals[0].parties, deals[0].agents, strict=True)) == {"dprk": "hardheaded", "usa": "bayesian"}
     assert [n for n, _, _ in agenda.days()] == [1, 2]
     assert {m.kind for m in agenda.meetings} == set(MeetingKind)
     assert agenda.conflicts() == ()

@@ -74,9 +74,13 @@ def plot_negotiation(
     space_axes.axhline(analysis.reserved[1], ls=":", color="#555555", lw=1)
     space_axes.set_xlabel(f"utility of {parties[0]}")
     space_axes.set_ylabel(f"utility of {parties[1]}")
-    outcome = "no agreement" if result is None or result.agreement is None else "agreement"
-    reason = "running" if result is None else result.reason
-    space_axes.set_title(f"{scenario.name} ({trace.header.protocol}): {outcome}, {reason}", fontsize=10)
+    if result is None:
+        ending = "still running"
+    elif result.agreement is not None:
+        ending = f"agreement after {result.rounds} rounds"
+    else:
+        ending = f"no agreement ({result.reason})"
+    space_axes.set_title(f"{scenario.name} ({trace.header.protocol}): {ending}", fontsize=10)
     space_axes.legend(loc="lower left", fontsize=7, framealpha=0.85)
     space_axes.grid(True, alpha=0.3)
     time_axes.set_xlabel("round")

@@ -1,0 +1,148 @@
+"""Run a whole summit: every meeting's linked negotiation, its analysis, and the road-map of a deal."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from summitry.agents import make_negotiator
+from summitry.analysis import AgreementMetrics, ScenarioAnalysis, agreement_metrics, analyze
+from summitry.errors import AgendaError
+from summitry.formats import load_scenario
+from summitry.model import Scenario
+from summitry.protocols import Trace, negotiate
+from summitry.roadmap import RoadMap
+from summitry.summit import Agenda, Conflict, Meeting
+
+from ._road_maps import road_map_for
+
+__all__ = ["NegotiationReport", "SummitOutcome", "run_summit"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_AGENTS = {"sao": "boulware", "mediation": "annealing-voter"}
+"""The agent each party gets when a meeting's negotiation names none, by protocol."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NegotiationReport:
+    """One meeting's negotiation: what ran, how it ended, how good it was, and what follows."""
+
+    meeting: Meeting
+    scenario: Scenario
+    agents: tuple[str, ...]
+    trace: Trace
+    analysis: ScenarioAnalysis
+    metrics: AgreementMetrics
+    road_map: RoadMap | None
+    explanation: str
+
+    @property
+    def agreed(self) -> bool:
+        """Return whether the negotiation ended in an agreement."""
+        return self.trace.result is not None and self.trace.result.agreement is not None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummitOutcome:
+    """The whole summit: the agenda, its conflicts, and each negotiation in agenda order."""
+
+    agenda: Agenda
+    conflicts: tuple[Conflict, ...]
+    negotiations: tuple[NegotiationReport, ...]
+
+
+def run_summit(agenda: Agenda, *, progress: Callable[[str], None] | None = None) -> SummitOutcome:
+    """Return the outcome of running every linked negotiation of ``agenda``, in time order.
+
+    ``progress`` is called with a short line before each piece of work (for a progress display).
+    """
+    say = progress or (lambda _line: None)
+    reports = []
+    for meeting in sorted(agenda.meetings, key=lambda m: m.start_utc):
+        if meeting.negotiation is None:
+            continue
+        say(f"{meeting.title}: negotiating {meeting.negotiation.scenario}")
+        reports.append(_run_meeting(meeting, say))
+    return SummitOutcome(agenda=agenda, conflicts=tuple(agenda.conflicts()), negotiations=tuple(reports))
+
+
+def _run_meeting(meeting: Meeting, say: Callable[[str], None]) -> NegotiationReport:
+    linked = meeting.negotiation
+    assert linked is not None  # reason: the caller only passes meetings with a negotiation
+    scenario = load_scenario(linked.scenario)
+    agents = _agents_in_party_order(scenario, linked.agents, linked.parties, linked.protocol)
+    trace = negotiate(
+        scenario,
+        [make_negotiator(name) for name in agents],
+        protocol=linked.protocol,
+        rounds=linked.rounds,
+        seed=linked.seed if linked.seed is not None else 0,
+    )
+    say(f"{meeting.title}: analysing {scenario.name}")
+    analysis = analyze(scenario)
+    result = trace.result
+    assert result is not None  # reason: negotiate returns finished traces
+    index = None if result.agreement is None else scenario.space.index_of(result.agreement)
+    metrics = agreement_metrics(analysis, index)
+    road_map = None
+    if result.agreement is not None:
+        road_map = road_map_for(scenario, result.agreement, start=meeting.end.date(), progress=say)
+    return NegotiationReport(
+        meeting=meeting,
+        scenario=scenario,
+        agents=agents,
+        trace=trace,
+        analysis=analysis,
+        metrics=metrics,
+        road_map=road_map,
+        explanation=explain(scenario, analysis, trace),
+    )
+
+
+def _agents_in_party_order(
+    scenario: Scenario, agents: tuple[str, ...], parties: tuple[str, ...], protocol: str
+) -> tuple[str, ...]:
+    if not agents:
+        return (DEFAULT_AGENTS.get(protocol, "boulware"),) * len(scenario.parties)
+    if not parties:
+        return agents
+    by_party = dict(zip(parties, agents, strict=True))
+    missing = [p for p in scenario.party_names if p not in by_party]
+    if missing:
+        raise AgendaError(
+            f"negotiation of {scenario.name!r}: no agent for party(ies) {missing}; "
+            f"the scenario's parties are {list(scenario.party_names)}"
+        )
+    return tuple(by_party[p] for p in scenario.party_names)
+
+
+def explain(scenario: Scenario, analysis: ScenarioAnalysis, trace: Trace) -> str:
+    """Return one or two sentences on how the negotiation ended, measured against what was possible."""
+    result = trace.result
+    assert result is not None  # reason: only finished traces are explained
+    parts = " and ".join(f"{p} {u:.2f}" for p, u in zip(scenario.party_names, result.utilities, strict=True))
+    if result.agreement is not None:
+        nash = analysis.nash
+        gap = "" if nash is None else f"; the Nash point would give {_fmt(nash.utilities)}"
+        return f"Agreement after {result.rounds} rounds: utilities {parts}{gap}."
+    reserved = " and ".join(f"{p} {r:.2f}" for p, r in zip(scenario.party_names, analysis.reserved, strict=True))
+    rational = int(np.count_nonzero(analysis.rational))
+    why = {"deadline": "the deadline passed", "ended": "a party walked away", "failed": "a negotiator failed"}
+    cause = why.get(result.reason, result.reason)
+    if rational == 0:
+        return (
+            f"No deal ({cause}): no outcome gives every party at least its reservation value "
+            f"({reserved}), so walking away was rational."
+        )
+    return (
+        f"No deal ({cause}): each party keeps its reservation value ({reserved}), although "
+        f"{rational} Pareto-optimal outcome(s) would have beaten it for everyone."
+    )
+
+
+def _fmt(values: tuple[float, ...]) -> str:
+    return "(" + ", ".join(f"{v:.2f}" for v in values) + ")"

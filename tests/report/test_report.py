@@ -1,0 +1,96 @@
+"""The Hanoi summit runs end to end and its report references only files that exist."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from typer.testing import CliRunner
+
+from summitry.cli import _register, app
+from summitry.formats.summit_files import load_summit
+from summitry.report.html import write_report
+from summitry.report.summit_run import run_summit
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: list[str] = []
+        self.links: list[str] = []
+        self.sections: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "img" and values.get("src"):
+            self.sources.append(str(values["src"]))
+        if tag == "a" and values.get("href"):
+            self.links.append(str(values["href"]))
+        if tag == "section" and values.get("id"):
+            self.sections.append(str(values["id"]))
+
+
+@pytest.fixture(scope="module")
+def hanoi_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    folder = tmp_path_factory.mktemp("hanoi")
+    outcome = run_summit(load_summit("hanoi"))
+    write_report(outcome, folder)
+    return folder, outcome
+
+
+def test_report_has_every_section(hanoi_report: tuple[Path, object]) -> None:
+    folder, _ = hanoi_report
+    page = _Page()
+    page.feed((folder / "report.html").read_text("utf-8"))
+    assert page.sections[0] == "agenda"
+    assert page.sections[-1] == "roadmap"
+    negotiation_sections = [s for s in page.sections if s.startswith("negotiation-")]
+    assert any("hanoi-dinner" in s for s in negotiation_sections)
+    assert any("hanoi-deal" in s for s in negotiation_sections)
+
+
+def test_every_referenced_file_exists(hanoi_report: tuple[Path, object]) -> None:
+    folder, _ = hanoi_report
+    page = _Page()
+    page.feed((folder / "report.html").read_text("utf-8"))
+    assert page.sources, "the report shows figures"
+    local = [ref for ref in page.sources + page.links if "://" not in ref and not ref.startswith("#")]
+    for ref in local:
+        path = folder / ref
+        assert path.is_file() and path.stat().st_size > 0, ref
+    for source in page.sources:
+        assert (folder / source).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", source
+
+
+def test_report_shows_agenda_in_local_time_and_gmt(hanoi_report: tuple[Path, object]) -> None:
+    folder, _ = hanoi_report
+    html = (folder / "report.html").read_text("utf-8")
+    assert "18:30 ICT (11:30 GMT)" in html
+    calendar = Calendar.from_ical((folder / "agenda.ics").read_bytes())
+    assert len([c for c in calendar.walk("VEVENT")]) == len(load_summit("hanoi").meetings)
+
+
+def test_deal_is_planned_or_no_deal_explained(hanoi_report: tuple[Path, object]) -> None:
+    folder, outcome = hanoi_report
+    deal = next(n for n in outcome.negotiations if n.scenario.name == "hanoi-deal")
+    html = (folder / "report.html").read_text("utf-8")
+    if deal.agreed:
+        assert deal.road_map is not None
+        assert all(deal.road_map.phase_of(c.id) >= 1 for c in deal.road_map.commitments)
+        assert "phase" in html.lower()
+    else:
+        assert "reservation value" in deal.explanation
+    menu = next(n for n in outcome.negotiations if n.scenario.name == "hanoi-dinner")
+    assert menu.agreed or "No deal" in menu.explanation
+
+
+def test_demo_command_writes_report_and_says_where(tmp_path: Path) -> None:
+    _register()
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last == f"Report: {tmp_path / 'out' / 'report.html'}"
+    assert (tmp_path / "out" / "report.html").is_file()
+    assert (tmp_path / "out" / "agenda.ics").is_file()
