@@ -24,3 +24,13 @@ def test_summitry_help_runs() -> None:
     result = subprocess.run([sys.executable, "-m", "summitry", "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "summitry" in result.stdout
+
+
+def test_ruff_finds_nothing() -> None:
+    ruff = Path(sys.executable).parent / "ruff"
+    if not ruff.exists():
+        pytest.fail("ruff is missing: install the dev extra (make test does)")
+    result = subprocess.run(
+        [str(ruff), "check", "src", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
