@@ -175,7 +175,12 @@ def test_profile_issue_missing_from_domain(laptop: Path) -> None:
 
 def test_profile_for_another_domain(laptop: Path, tmp_path: Path) -> None:
     """A profile from another scenario (different issues) does not match the domain."""
-    other = write_genius(load_scenario("hanoi-deal"), tmp_path / "other")
+    space = OutcomeSpace(issues=(IntegerIssue(name="price", low=0, high=4),))
+    utility = LinearAdditive(space=space, weights=(1.0,), values=(LinearValue(slope=0.25),))
+    elsewhere = Scenario(
+        name="elsewhere", space=space, parties=(Party(name="a", utility=utility), Party(name="b", utility=utility))
+    )
+    other = write_genius(elsewhere, tmp_path / "other")
     shutil.copy(other[1], laptop / "intruder.xml")
     with pytest.raises(ScenarioFormatError, match="profile names issue|does not match its domain"):
         load_scenario(laptop)

@@ -10,6 +10,7 @@ from icalendar import Calendar
 from typer.testing import CliRunner
 
 from summitry.cli import _register, app
+from summitry.formats.roadmap_files import read_plan
 from summitry.formats.summit_files import load_summit
 from summitry.report.html import write_report
 from summitry.report.summit_run import run_summit
@@ -80,6 +81,9 @@ def test_deal_is_planned_or_no_deal_explained(hanoi_report: tuple[Path, object])
         assert deal.road_map is not None
         assert all(deal.road_map.phase_of(c.id) >= 1 for c in deal.road_map.commitments)
         assert "phase" in html.lower()
+        stored = read_plan(folder / "roadmap-hanoi-deal.yaml")
+        assert [p.ids for p in stored.phases] == [p.ids for p in deal.road_map.phases]
+        assert stored.max_exposure == pytest.approx(deal.road_map.max_exposure)
     else:
         assert "reservation value" in deal.explanation
     menu = next(n for n in outcome.negotiations if n.scenario.name == "hanoi-dinner")

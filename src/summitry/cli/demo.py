@@ -35,6 +35,8 @@ def demo(
         progress.update(task, description="writing the report")
         files = write_report(outcome, out)
     _print_outcome(outcome)
+    for plan in files.plans:
+        console.print(f"Road-map plan: {plan}", markup=False)
     console.print(f"Calendar: {files.calendar}", markup=False)
     console.print(f"Report: {files.report}", markup=False)
 

@@ -186,6 +186,11 @@ def write_plan(road_map: RoadMap, path: Path) -> Path:
     Returns:
         The path written.
     """
+    return _write_atomically(Path(path), plan_text(road_map))
+
+
+def plan_text(road_map: RoadMap) -> str:
+    """Return the plan file's text for ``road_map`` (what ``write_plan`` writes)."""
     document = {
         "format": _PLAN_FORMAT,
         "parties": list(road_map.parties),
@@ -211,7 +216,7 @@ def write_plan(road_map: RoadMap, path: Path) -> Path:
         ],
     }
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-    return _write_atomically(Path(path), "# summitry road-map plan (written by `summitry roadmap plan --out`)\n" + text)
+    return "# summitry road-map plan (written by `summitry roadmap plan --out`)\n" + text
 
 
 def read_plan(path: Path) -> RoadMap:

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from summitry import __version__
+from summitry.formats.roadmap_files import plan_text
 from summitry.formats.trace_files import trace_to_lines
 from summitry.model import Outcome
 from summitry.plots.negotiation import plot_negotiation
@@ -44,6 +45,7 @@ class ReportFiles:
     calendar: Path
     figures: tuple[Path, ...]
     traces: tuple[Path, ...]
+    plans: tuple[Path, ...]
 
 
 def write_report(outcome: SummitOutcome, folder: str | os.PathLike[str]) -> ReportFiles:
@@ -75,6 +77,7 @@ def write_report(outcome: SummitOutcome, folder: str | os.PathLike[str]) -> Repo
         if report.road_map is not None:
             exposure_name = f"figures/{slug}-exposure.png"
             files[exposure_name] = plot_exposure(report.road_map)
+            files[f"roadmap-{report.scenario.name}.yaml"] = plan_text(report.road_map).encode()
             road_maps.append(_road_map_context(report.scenario.name, report.road_map, exposure_name))
     files["report.html"] = _render(outcome, negotiations, road_maps).encode()
     _install(files, target)
@@ -84,6 +87,7 @@ def write_report(outcome: SummitOutcome, folder: str | os.PathLike[str]) -> Repo
         calendar=target / "agenda.ics",
         figures=tuple(target / n for n in files if n.startswith("figures/")),
         traces=tuple(target / n for n in files if n.startswith("traces/")),
+        plans=tuple(target / n for n in files if n.startswith("roadmap-")),
     )
 
 
@@ -226,4 +230,5 @@ def _road_map_context(scenario: str, road_map: RoadMap, figure: str) -> dict:
         "phases": phases,
         "max_exposure": f"{road_map.max_exposure:.2f}",
         "figures": [{"src": figure, "alt": "exposure per phase", "caption": "Each party's exposure after each phase."}],
+        "plan_file": f"roadmap-{scenario}.yaml",
     }
