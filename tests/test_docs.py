@@ -48,3 +48,12 @@ def test_every_doc_the_readme_links_exists() -> None:
         target = part.split(")")[0]
         if "://" not in target and not target.startswith("#"):
             assert (ROOT / target).exists(), target
+
+
+def test_readme_python_example_prints_what_it_says(capsys) -> None:  # type: ignore[no-untyped-def]
+    """The README's Python block runs, and prints the lines shown after it as ``# ...`` comments."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    expected = [line[2:] for line in block.splitlines() if line.startswith("# ")]
+    exec(compile(block, "README.md", "exec"), {})
+    assert capsys.readouterr().out.splitlines() == expected
