@@ -30,8 +30,8 @@ from summitry.model import (
     ValueFunction,
 )
 
-from ._atomic import file_stem, write_files
 from ._xml import LineElement, parse_xml
+from .atomic import file_stem, write_files
 
 __all__ = ["read_genius", "render_genius", "write_genius"]
 

@@ -33,8 +33,8 @@ from summitry.model import (
     ValueFunction,
 )
 
-from ._atomic import file_stem, write_files
 from ._schema import Weight, describe_validation_error
+from .atomic import file_stem, write_files
 from .native import loads_native
 
 __all__ = [

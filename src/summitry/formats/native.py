@@ -40,7 +40,6 @@ from summitry.model import (
     ValueFunction,
 )
 
-from ._atomic import write_text
 from ._parsing import loads_native
 from ._schema import (
     ConstraintSpec,
@@ -54,6 +53,7 @@ from ._schema import (
     _TriangularForm,
     describe_validation_error,
 )
+from .atomic import write_text
 
 __all__ = [
     "NATIVE_SUFFIXES",

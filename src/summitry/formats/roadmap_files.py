@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -42,6 +40,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from summitry.errors import RoadmapError, RoadmapFileError, UnknownCommitmentError
+from summitry.formats.atomic import write_text
 from summitry.roadmap.commitments import Checkpoint, Commitment, CommitmentKind, Phase, RoadMap, check_commitments
 from summitry.roadmap.from_agreement import Catalogue
 from summitry.roadmap.tracking import Event, EventKind
@@ -186,7 +185,7 @@ def write_plan(road_map: RoadMap, path: Path) -> Path:
     Returns:
         The path written.
     """
-    return _write_atomically(Path(path), plan_text(road_map))
+    return write_text(Path(path), plan_text(road_map))
 
 
 def plan_text(road_map: RoadMap) -> str:
@@ -435,17 +434,3 @@ def _commitment_dict(commitment: Commitment) -> dict[str, Any]:
         "reversible": commitment.reversible,
         "kind": commitment.kind.value,
     }
-
-
-def _write_atomically(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    return path

@@ -15,7 +15,6 @@ import difflib
 import importlib.resources
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from summitry.errors import AgendaError, SummitFileError, UnknownSummitError
+from summitry.formats.atomic import write_bytes
 from summitry.summit import Agenda, LinkedNegotiation, Meeting, time_zone
 
 __all__ = ["load_summit", "parse_summit", "shipped_summits", "write_ics"]
@@ -413,17 +413,4 @@ def write_ics(path: str | os.PathLike[str], data: bytes) -> Path:
     Raises:
         FileNotFoundError: the folder does not exist (nothing is written).
     """
-    target = Path(path)
-    folder = target.parent
-    if not folder.is_dir():
-        raise FileNotFoundError(2, "no such folder to write into", str(folder))
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    return target
+    return write_bytes(path, data, make_parents=False)

@@ -22,12 +22,12 @@ import io
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from summitry.errors import TraceError
+from summitry.formats.atomic import write_text
 from summitry.protocols.events import Event, Result, Trace, TraceHeader
 
 __all__ = ["read_trace", "trace_from_lines", "trace_to_csv", "trace_to_lines", "write_trace", "write_trace_csv"]
@@ -145,7 +145,7 @@ def read_trace(path: str | os.PathLike[str]) -> Trace:
 
 def write_trace(trace: Trace, path: str | os.PathLike[str]) -> Path:
     """Write ``trace`` as JSON Lines to ``path`` atomically; return the path."""
-    return _write_atomically(Path(path), "\n".join(trace_to_lines(trace)) + "\n")
+    return write_text(Path(path), "\n".join(trace_to_lines(trace)) + "\n")
 
 
 def trace_to_csv(trace: Trace) -> str:
@@ -161,7 +161,7 @@ def trace_to_csv(trace: Trace) -> str:
 
 def write_trace_csv(trace: Trace, path: str | os.PathLike[str]) -> Path:
     """Write ``trace`` as CSV (one row per event) to ``path`` atomically; return the path."""
-    return _write_atomically(Path(path), trace_to_csv(trace))
+    return write_text(Path(path), trace_to_csv(trace))
 
 
 # -- parsing ----------------------------------------------------------------------------------
@@ -268,17 +268,3 @@ def _plain(value: object) -> object:
             if converted == value and (cast is int or not math.isnan(converted)):
                 return converted
     return str(value)
-
-
-def _write_atomically(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    return path

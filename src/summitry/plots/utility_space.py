@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from summitry.analysis import ScenarioAnalysis
+from summitry.formats.atomic import write_bytes
 
 __all__ = ["MAX_DRAWN_OUTCOMES", "plot_utility_space", "sample_outcome_utilities"]
 
@@ -95,17 +94,5 @@ def plot_utility_space(analysis: ScenarioAnalysis, path: str | os.PathLike[str] 
     figure.savefig(buffer, format="png")
     data = buffer.getvalue()
     if path is not None:
-        _write_atomically(Path(path), data)
+        write_bytes(path, data, make_parents=False)
     return data
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -1,4 +1,7 @@
-"""Atomic writes: a file or a folder of files appears whole or not at all."""
+"""Atomic writes: a file or a folder of files appears whole or not at all.
+
+Every module that writes files (formats, plots, the report) goes through these functions.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +13,41 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["file_stem", "write_files", "write_text"]
+__all__ = ["file_stem", "write_bytes", "write_files", "write_text"]
 
 
-def write_text(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename it.
+def write_bytes(path: str | os.PathLike[str], data: bytes, *, make_parents: bool = True) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it.
+
+    With ``make_parents=False`` a missing folder is an error rather than created.
 
     Returns:
         The path written.
+
+    Raises:
+        FileNotFoundError: the folder does not exist and ``make_parents`` is False.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    folder = path.parent
+    if make_parents:
+        folder.mkdir(parents=True, exist_ok=True)
+    elif not folder.is_dir():
+        raise FileNotFoundError(2, "no such folder to write into", str(folder))
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
     return path
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, make_parents: bool = True) -> Path:
+    """Write ``text`` (UTF-8, ``\n`` line ends) to ``path`` atomically; see :func:`write_bytes`."""
+    return write_bytes(path, text.encode("utf-8"), make_parents=make_parents)
 
 
 def write_files(folder: Path, files: Mapping[str, str]) -> list[Path]:
