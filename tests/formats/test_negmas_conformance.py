@@ -47,3 +47,37 @@ def test_weights_and_raw_evaluations_match_negmas(folder: Path) -> None:
         their_reserved = float(their.reserved_value)
         if their_reserved != float("-inf"):
             assert their_reserved == pytest.approx(party.reservation_value)
+
+
+GENIUSWEB = SHARED.parent / "geniusweb"
+GENIUSWEB_FOLDERS = sorted(p for p in GENIUSWEB.glob("*") if p.is_dir()) if GENIUSWEB.is_dir() else []
+
+
+@pytest.mark.skipif(not GENIUSWEB_FOLDERS, reason="../shared/scenarios/geniusweb is absent")
+@pytest.mark.parametrize("folder", GENIUSWEB_FOLDERS, ids=[p.name for p in GENIUSWEB_FOLDERS])
+def test_geniusweb_profiles_match_negmas(folder: Path) -> None:
+    """Per GeniusWeb profile: the raw value utilities, weight × value and reservation value NegMAS reads.
+
+    GeniusWeb uses value utilities as given, while summitry divides a table by its largest
+    entry; summitry's reader scales the weight to compensate, so the products must agree.
+    """
+    from summitry.formats import load_scenario
+
+    inout = pytest.importorskip("negmas.inout")
+    theirs = inout.Scenario.from_geniusweb_folder(folder)
+    ours = load_scenario(folder)
+    assert [i.name for i in theirs.outcome_space.issues] == list(ours.space.issue_names)
+    assert [u.name for u in theirs.ufuns] == list(ours.party_names)
+    for their, party in zip(theirs.ufuns, ours.parties, strict=True):
+        utility = party.utility
+        assert isinstance(utility, LinearAdditive)
+        base = getattr(their, "ufun", their)
+        for k, (issue, weight, their_vf) in enumerate(zip(ours.space.issues, base.weights, base.values, strict=True)):
+            value_function = utility.values[k]
+            assert isinstance(value_function, TableValue)
+            for value, raw in value_function.evaluations.items():
+                assert raw == pytest.approx(float(their_vf(value)), abs=1e-12), (issue.name, value)
+            for value in issue.values:
+                ours_weighted = float(utility.weighted_tables[k][issue.level(value)])
+                assert ours_weighted == pytest.approx(weight * float(their_vf(value)), abs=1e-9), (issue.name, value)
+        assert party.reservation_value == pytest.approx(float(their.reserved_value))
