@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from summitry.agents import AnnealingVoter, GreedyVoter, make_negotiator
 from summitry.model import Scenario
@@ -68,12 +69,23 @@ def test_annealing_voter_is_seed_deterministic(scenario: Scenario) -> None:
 
 
 def test_sao_agents_vote_and_approve_sensibly(scenario: Scenario) -> None:
-    """A time-based agent votes by utility, proposes no amendment and approves only above reservation."""
+    """A time-based agent votes by utility, redrafts one issue in its favour and approves only above reservation."""
     agent = make_negotiator("boulware")
     _start(agent, scenario)
     assert _vote(agent, BAD, GOOD)
     amend = agent.act(Observation(request=Request.AMEND, party="buyer", round=0, step=0, time=0.0, draft=BAD))
-    assert isinstance(amend, Amend) and dict(amend.changes) == {}
+    assert isinstance(amend, Amend) and len(amend.changes) == 1
+    ((issue, value),) = dict(amend.changes).items()
+    position = scenario.space.issue_position(issue)
+    edited = (*BAD[:position], value, *BAD[position + 1 :])
+    buyer = scenario.party("buyer").utility
+    assert buyer(edited) > buyer(BAD)
+    best_single_edit = max(
+        buyer((*BAD[:k], v, *BAD[k + 1 :])) for k, i in enumerate(scenario.space.issues) for v in i.values
+    )
+    assert buyer(edited) == pytest.approx(best_single_edit)
+    at_best = agent.act(Observation(request=Request.AMEND, party="buyer", round=0, step=0, time=0.0, draft=GOOD))
+    assert isinstance(at_best, Amend) and dict(at_best.changes) == {}
     for draft, expected in ((GOOD, True), (BAD, False)):
         observation = Observation(request=Request.APPROVE, party="buyer", round=9, step=9, time=1.0, draft=draft)
         assert agent.act(observation) == Vote(party="buyer", accept=expected)

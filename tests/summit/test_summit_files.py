@@ -65,6 +65,7 @@ def test_shipped_hanoi_summit() -> None:
     assert dinner.start.strftime("%H:%M") == "19:00"
     assert dinner.negotiation is not None
     assert (dinner.negotiation.scenario, dinner.negotiation.protocol) == ("hanoi-dinner", "mediation")
+    assert dinner.negotiation.amendments, "the delegations redraft the chefs' menu"
     deals = [m.negotiation for m in agenda.meetings if m.negotiation and m.negotiation.scenario == "hanoi-deal"]
     assert len(deals) == 1
     assert deals[0].protocol == "sao"
@@ -119,6 +120,7 @@ def test_reads_times_durations_zones_and_negotiations(tmp_path: Path) -> None:
         ("id: b", "id: a", AgendaError, r"meetings\[1\]\.id: id 'a' is already used by meetings\[0\]"),
         ("timezone: Asia/Ho_Chi_Minh", "timezone: Hanoi", UnknownTimeZoneError, r"^summit\.yaml: timezone: "),
         ("rounds: 40", "rounds: 0", SummitFileError, r"meetings\[1\]\.negotiation\.rounds: "),
+        ("seed: 7}", "seed: 7, amendments: true}", AgendaError, r"only mediation takes amendments, but .* 'sao'"),
         ("[X, Y]", "[X, Y", SummitFileError, r"^summit\.yaml:\d+:\d+: malformed YAML"),
         ("    title: C\n", "    title: C\n    title: D\n", SummitFileError, r"duplicate key 'title' \(first on line"),
     ],

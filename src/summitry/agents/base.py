@@ -165,8 +165,28 @@ class Negotiator:
         return proposal >= self.utility_of(observation.draft)
 
     def amend(self, observation: Observation) -> Mapping[str, Value]:
-        """Return the edits to propose to the draft, ``{issue: value}`` (default: none)."""
-        return {}
+        """Return the edits to propose to the draft, ``{issue: value}``.
+
+        Default: the one-issue edit that raises this party's utility the most (among edits that
+        keep the outcome feasible), or none when no single change helps — a delegation
+        redrafting the text in its own favour, one line at a time. Ties go to the first issue
+        and value in the space's order.
+        """
+        if observation.draft is None:
+            return {}
+        draft = tuple(observation.draft)
+        space = self.view.space
+        best_utility = self.utility_of(draft) + _TIE
+        best: dict[str, Value] = {}
+        for position, issue in enumerate(space.issues):
+            for value in issue.values:
+                if value == draft[position]:
+                    continue
+                candidate = (*draft[:position], value, *draft[position + 1 :])
+                utility = self.utility_of(candidate)
+                if utility > best_utility and space.contains(candidate):
+                    best_utility, best = utility, {issue.name: value}
+        return best
 
     def approve(self, observation: Observation) -> bool:
         """Return whether to approve the final draft (default: its utility beats the reservation value)."""

@@ -50,6 +50,7 @@ class NegotiationEntry(_Strict):
     agents: list[str] | dict[str, str] = Field(default_factory=list)
     rounds: int | None = Field(default=None, ge=1)
     seed: int | None = None
+    amendments: bool = False
 
     @field_validator("agents", mode="before")
     @classmethod
@@ -398,6 +399,7 @@ def _negotiation(entry: NegotiationEntry) -> LinkedNegotiation:
         parties=parties,
         rounds=entry.rounds,
         seed=entry.seed,
+        amendments=entry.amendments,
     )
 
 

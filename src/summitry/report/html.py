@@ -176,7 +176,8 @@ def _negotiation_context(report: NegotiationReport, slug: str, figures: list[dic
         "meeting_title": meeting.title,
         "when": format_local_and_gmt(meeting.start),
         "scenario": scenario.name,
-        "protocol": report.trace.header.protocol,
+        "protocol": report.trace.header.protocol
+        + (" with amendments" if report.trace.header.settings.get("amendments") else ""),
         "agents": ", ".join(f"{p} = {a}" for p, a in zip(scenario.party_names, report.agents, strict=True)),
         "description": scenario.description,
         "explanation": report.explanation,

@@ -81,6 +81,7 @@ def _run_meeting(meeting: Meeting, say: Callable[[str], None]) -> NegotiationRep
         protocol=linked.protocol,
         rounds=linked.rounds,
         seed=linked.seed if linked.seed is not None else 0,
+        **({"amendments": True} if linked.amendments else {}),
     )
     say(f"{meeting.title}: analysing {scenario.name}")
     analysis = analyze(scenario)

@@ -41,7 +41,8 @@ class LinkedNegotiation:
     ``agents`` are plain agent names (e.g. ``("boulware", "conceder")``), one per party; ``parties``
     optionally names the party each agent plays, in the same order (empty: the scenario's order).
     An empty ``agents`` means "the protocol's defaults". ``rounds`` / ``seed`` override the
-    scenario's deadline and make the run reproducible.
+    scenario's deadline and make the run reproducible. ``amendments`` (mediation only) lets the
+    parties redraft the text, each proposing edits that the mediator merges.
     """
 
     scenario: str
@@ -50,9 +51,14 @@ class LinkedNegotiation:
     parties: tuple[str, ...] = ()
     rounds: int | None = None
     seed: int | None = None
+    amendments: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "agents", tuple(self.agents))
+        if self.amendments and self.protocol != "mediation":
+            raise AgendaError(
+                f"negotiation.amendments: only mediation takes amendments, but the protocol is {self.protocol!r}"
+            )
         object.__setattr__(self, "parties", tuple(self.parties))
         for field in ("scenario", "protocol"):
             value = getattr(self, field)
@@ -72,7 +78,7 @@ class LinkedNegotiation:
 
     def describe(self) -> str:
         """Return a one-line summary: "hanoi-deal (sao; dprk=boulware, usa=conceder; 40 rounds; seed 7)"."""
-        details = [self.protocol]
+        details = [f"{self.protocol} with amendments" if self.amendments else self.protocol]
         if self.agents:
             pairs = zip(self.parties, self.agents, strict=True) if self.parties else None
             details.append(", ".join(f"{p}={a}" for p, a in pairs) if pairs else " vs ".join(self.agents))
