@@ -98,3 +98,32 @@ def test_demo_command_writes_report_and_says_where(tmp_path: Path) -> None:
     assert last == f"Report: {tmp_path / 'out' / 'report.html'}"
     assert (tmp_path / "out" / "report.html").is_file()
     assert (tmp_path / "out" / "agenda.ics").is_file()
+
+
+def test_a_no_deal_is_explained_against_the_reservation_values(tmp_path: Path) -> None:
+    """Two hardliners never agree: the report says why, against the reservation values, and plans nothing."""
+    text = (
+        "name: stand-off\n"
+        "title: Stand-off\n"
+        "timezone: Asia/Ho_Chi_Minh\n"
+        "meetings:\n"
+        "  - id: talks\n"
+        "    title: Talks\n"
+        "    date: 2019-02-28\n"
+        '    start: "09:00"\n'
+        "    duration: 2h\n"
+        "    participants: [A, B]\n"
+        "    negotiation: {scenario: hanoi-deal, protocol: sao, agents: [hardliner, hardliner], rounds: 20, seed: 1}\n"
+    )
+    summit = tmp_path / "stand-off.yaml"
+    summit.write_text(text, encoding="utf-8")
+    outcome = run_summit(load_summit(summit))
+    (deal,) = outcome.negotiations
+    assert not deal.agreed and deal.road_map is None
+    assert deal.trace.result is not None and deal.trace.result.reason == "deadline"
+    assert deal.explanation.startswith("No deal (the deadline passed)")
+    assert "0.40" in deal.explanation and "0.45" in deal.explanation  # both reservation values
+    files = write_report(outcome, tmp_path / "out")
+    html = files.report.read_text("utf-8")
+    assert "No road-map:" in html and "No deal" in html
+    assert files.plans == ()
