@@ -59,6 +59,7 @@ class Negotiator:
         self._negated: npt.NDArray[np.float64] = np.zeros(0)
         self._by_index: npt.NDArray[np.float64] | None = None
         self._utility_memo: dict[Outcome, float] = {}
+        self._last_offer: Offer | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -83,6 +84,7 @@ class Negotiator:
         self._negated = prepared.negated
         self._by_index = prepared.by_index
         self._utility_memo = {}
+        self._last_offer = None
         self.on_start()
 
     def on_start(self) -> None:
@@ -142,7 +144,12 @@ class Negotiator:
         outcome = self.propose(observation)
         if outcome is None:
             return EndNegotiation(party=party)
-        return Offer(party=party, outcome=tuple(outcome))
+        outcome = tuple(outcome)
+        # actions are immutable: repeating an offer repeats the same object (no new dataclass)
+        last = self._last_offer
+        if last is None or last.outcome != outcome or last.party != party:
+            last = self._last_offer = Offer(party=party, outcome=outcome)
+        return last
 
     # -- the methods strategies override ----------------------------------------------------
 
