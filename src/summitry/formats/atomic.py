@@ -10,10 +10,12 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
-__all__ = ["file_stem", "write_bytes", "write_files", "write_text"]
+from summitry.errors import ScenarioFormatError
+
+__all__ = ["file_stem", "unique_name", "write_bytes", "write_files", "write_scenario_folder", "write_text"]
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes, *, make_parents: bool = True) -> Path:
@@ -77,3 +79,36 @@ def write_files(folder: Path, files: Mapping[str, str]) -> list[Path]:
 def file_stem(name: str) -> str:
     """Return ``name`` made safe as a file name (letters, digits, ``.``, ``_``, ``-``)."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "scenario"
+
+
+def unique_name(stem: str, suffix: str, taken: Collection[str]) -> str:
+    """Return ``stem + suffix``, or ``stem-2 + suffix``, ``stem-3 + suffix``... — the first not in ``taken``."""
+    name, k = f"{stem}{suffix}", 2
+    while name in taken:
+        name, k = f"{stem}-{k}{suffix}", k + 1
+    return name
+
+
+def write_scenario_folder(folder: str | os.PathLike[str], files: Mapping[str, str], *, kind: str) -> list[Path]:
+    """Write one scenario's ``{file name: text}`` into ``folder`` (see :func:`write_files`).
+
+    A folder holds one scenario: a folder that already has other files of the same type
+    (suffix) is refused, so that reading it back would not mix two scenarios.
+
+    Raises:
+        ScenarioFormatError: the folder holds another scenario's files; nothing is written.
+    """
+    folder = Path(folder)
+    suffixes = {Path(name).suffix for name in files}
+    others = (
+        sorted(p.name for p in folder.iterdir() if p.suffix in suffixes and p.name not in files)
+        if folder.is_dir()
+        else []
+    )
+    if others:
+        label = "/".join(sorted(s.lstrip(".").upper() for s in suffixes))
+        raise ScenarioFormatError(
+            f"{folder}: already holds other {label} files {others[:5]}; a {kind} folder holds one scenario, "
+            "so write to a new or empty folder"
+        )
+    return write_files(folder, files)

@@ -31,7 +31,7 @@ from summitry.model import (
 )
 
 from ._xml import LineElement, parse_xml
-from .atomic import file_stem, write_files
+from .atomic import file_stem, unique_name, write_scenario_folder
 
 __all__ = ["read_genius", "render_genius", "write_genius"]
 
@@ -364,12 +364,7 @@ def render_genius(scenario: Scenario) -> dict[str, str]:
     domain_name = f"{file_stem(scenario.name)}-domain.xml"
     files = {domain_name: _domain_text(scenario)}
     for party in scenario.parties:
-        stem = file_stem(party.name)
-        name = f"{stem}.xml"
-        k = 2
-        while name in files:
-            name, k = f"{stem}-{k}.xml", k + 1
-        files[name] = _profile_text(scenario, party)
+        files[unique_name(file_stem(party.name), ".xml", files)] = _profile_text(scenario, party)
     return files
 
 
@@ -379,12 +374,4 @@ def write_genius(scenario: Scenario, folder: str | Path) -> list[Path]:
     Raises:
         ScenarioFormatError: see :func:`render_genius`; nothing is written then.
     """
-    files = render_genius(scenario)
-    folder = Path(folder)
-    others = sorted(p.name for p in folder.glob("*.xml") if p.name not in files) if folder.is_dir() else []
-    if others:
-        raise ScenarioFormatError(
-            f"{folder}: already holds other XML files {others[:5]}; a GENIUS folder holds one scenario, "
-            "so write to a new or empty folder"
-        )
-    return write_files(folder, files)
+    return write_scenario_folder(folder, render_genius(scenario), kind="GENIUS")

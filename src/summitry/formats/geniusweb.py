@@ -34,7 +34,7 @@ from summitry.model import (
 )
 
 from ._schema import Weight, describe_validation_error
-from .atomic import file_stem, write_files
+from .atomic import file_stem, unique_name, write_scenario_folder
 from .native import loads_native
 
 __all__ = [
@@ -361,11 +361,10 @@ def render_geniusweb(scenario: Scenario) -> dict[str, str]:
     domain_name = f"{file_stem(scenario.name)}.json"
     files = {domain_name: json.dumps(domain, indent=2, ensure_ascii=False) + "\n"}
     for party in scenario.parties:
-        stem = file_stem(party.name)
-        name, k = f"{stem}.json", 2
-        while name in files:
-            name, k = f"{stem}-{k}.json", k + 1
-        files[name] = json.dumps(_profile_document(scenario, party, domain), indent=2, ensure_ascii=False) + "\n"
+        document = _profile_document(scenario, party, domain)
+        files[unique_name(file_stem(party.name), ".json", files)] = (
+            json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        )
     return files
 
 
@@ -375,11 +374,4 @@ def write_geniusweb(scenario: Scenario, folder: str | Path) -> list[Path]:
     Raises:
         ScenarioFormatError: see :func:`render_geniusweb`; nothing is written then.
     """
-    files = render_geniusweb(scenario)
-    folder = Path(folder)
-    others = sorted(p.name for p in folder.glob("*.json") if p.name not in files) if folder.is_dir() else []
-    if others:
-        raise ScenarioFormatError(
-            f"{folder}: already holds other JSON files {others[:5]}; write to a new or empty folder"
-        )
-    return write_files(folder, files)
+    return write_scenario_folder(folder, render_geniusweb(scenario), kind="GeniusWeb")
