@@ -51,6 +51,25 @@ def test_plan_example_prints_phases_and_writes_a_plan(tmp_path: Path) -> None:
     assert "May phase 3 start? yes" in stdout
 
 
+def test_status_as_json(tmp_path: Path) -> None:
+    """`roadmap status --json` prints one object carrying the same verdict as the table."""
+    out = tmp_path / "plan.yaml"
+    assert run("roadmap", "plan", str(EXAMPLES / "commitments.yaml"), "--out", str(out))[0] == 0
+    code, stdout, stderr = run(
+        "roadmap", "status", str(out), str(EXAMPLES / "events.yaml"), "--today", "2019-08-20", "--json"
+    )
+    assert code == 0, stderr
+    report = json.loads(stdout)
+    assert set(report) == {"today", "current_phase", "next_phase", "may_start_next_phase", "reasons", "commitments"}
+    assert report["today"] == "2019-08-20" and report["next_phase"] == 3
+    assert report["may_start_next_phase"] is False
+    assert any("enrichment-hall" in reason for reason in report["reasons"])
+    by_id = {c["id"]: c for c in report["commitments"]}
+    assert by_id["yongbyon-freeze"]["state"] == "done" and by_id["yongbyon-freeze"]["verified"] is True
+    assert by_id["enrichment-hall"]["verified"] is False
+    assert by_id["relief-exports"]["state"] == "pending"
+
+
 def test_plan_from_an_agreement_with_the_hanoi_catalogue(tmp_path: Path) -> None:
     """An agreement printed by `negotiate --json` is planned with the shipped catalogue."""
     result = tmp_path / "result.json"

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from summitry.cli import app
-from summitry.cli._render import console, fail, handles_errors
+from summitry.cli._render import console, fail, handles_errors, print_json
 from summitry.formats.roadmap_files import (
     load_catalogue,
     read_agreement,
@@ -103,6 +103,7 @@ def status_command(
     plan_file: Path = typer.Argument(..., metavar="PLAN", help="A plan written by `roadmap plan --out`."),
     events_file: Path = typer.Argument(..., metavar="EVENTS", help="An events file (YAML)."),
     today: str | None = typer.Option(None, "--today", help="Report as of this day, YYYY-MM-DD (default: today)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the table."),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Print what is done, due, late or violated, and whether the next phase may start and why."""
@@ -111,7 +112,40 @@ def status_command(
     tracker = Tracker(road_map)
     for event in read_events(events_file, plan=road_map):
         tracker.record(event)
-    _print_status(tracker.status(as_of))
+    report = tracker.status(as_of)
+    if as_json:
+        print_json(_status_document(report))
+    else:
+        _print_status(report)
+
+
+def _status_document(report: Status) -> dict[str, object]:
+    def day(value: date | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    return {
+        "today": report.today.isoformat(),
+        "current_phase": report.current_phase,
+        "next_phase": report.next_phase,
+        "may_start_next_phase": report.may_start_next_phase,
+        "reasons": list(report.reasons),
+        "commitments": [
+            {
+                "id": s.commitment.id,
+                "owner": s.commitment.owner,
+                "phase": s.phase,
+                "due": day(s.due),
+                "state": s.state.value,
+                "verified": s.verified,
+                "started": day(s.started),
+                "done": day(s.done),
+                "violations": [d.isoformat() for d in s.violations],
+                "kept": [d.isoformat() for d in s.kept],
+                "notes": list(s.notes),
+            }
+            for s in report.commitments
+        ],
+    }
 
 
 _FLAGS = (("ongoing", "ongoing"), ("irreversible", "irreversible"), ("unverifiable", "unverifiable"))
