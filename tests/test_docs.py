@@ -57,3 +57,15 @@ def test_readme_python_example_prints_what_it_says(capsys) -> None:  # type: ign
     expected = [line[2:] for line in block.splitlines() if line.startswith("# ")]
     exec(compile(block, "README.md", "exec"), {})
     assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_every_command_has_help() -> None:
+    """`summitry <command> --help` works for every command and shows its summary line."""
+    from typer.testing import CliRunner
+
+    _register()
+    runner = CliRunner()
+    for path in _command_paths(app):
+        result = runner.invoke(app, [*path.split(), "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "Usage" in result.output and "--help" in result.output, path
