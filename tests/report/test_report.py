@@ -88,6 +88,12 @@ def test_deal_is_planned_or_no_deal_explained(hanoi_report: tuple[Path, object])
         assert "reservation value" in deal.explanation
     menu = next(n for n in outcome.negotiations if n.scenario.name == "hanoi-dinner")
     assert menu.agreed or "No deal" in menu.explanation
+    amendments = sum(1 for e in menu.trace.events if e.kind == "amend" and e.data.get("changes"))
+    assert amendments > 0, "both delegations redraft the chefs' menu"
+    assert f"the delegations proposed {amendments} amendments" in menu.process
+    assert menu.process in html
+    offers = sum(1 for e in deal.trace.events if e.kind == "offer")
+    assert deal.process == f"The parties exchanged {offers} offers over {deal.trace.result.rounds} rounds."
 
 
 def test_demo_command_writes_report_and_says_where(tmp_path: Path) -> None:

@@ -49,6 +49,7 @@ def _print_outcome(outcome: SummitOutcome) -> None:
         if result.agreement is not None:
             agreed = ", ".join(f"{k}={v}" for k, v in report.scenario.space.as_dict(result.agreement).items())
             console.print(f"  agreement: {agreed}", markup=False)
+        console.print(f"  {report.process}", markup=False)
         console.print(f"  {report.explanation}", markup=False)
         if report.road_map is not None:
             road_map = report.road_map

@@ -181,6 +181,7 @@ def _negotiation_context(report: NegotiationReport, slug: str, figures: list[dic
         "agents": ", ".join(f"{p} = {a}" for p, a in zip(scenario.party_names, report.agents, strict=True)),
         "description": scenario.description,
         "explanation": report.explanation,
+        "process": report.process,
         "agreed": report.agreed,
         "agreement": agreement_rows,
         "nash": nash is not None,

@@ -19,7 +19,7 @@ from summitry.summit import Agenda, Conflict, Meeting
 
 from ._road_maps import road_map_for
 
-__all__ = ["NegotiationReport", "SummitOutcome", "run_summit"]
+__all__ = ["NegotiationReport", "SummitOutcome", "describe_process", "explain", "run_summit"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ class NegotiationReport:
     metrics: AgreementMetrics
     road_map: RoadMap | None
     explanation: str
+    process: str
 
     @property
     def agreed(self) -> bool:
@@ -101,6 +102,7 @@ def _run_meeting(meeting: Meeting, say: Callable[[str], None]) -> NegotiationRep
         metrics=metrics,
         road_map=road_map,
         explanation=explain(scenario, analysis, trace),
+        process=describe_process(trace),
     )
 
 
@@ -143,6 +145,28 @@ def explain(scenario: Scenario, analysis: ScenarioAnalysis, trace: Trace) -> str
         f"No deal ({cause}): each party keeps its reservation value ({reserved}), although "
         f"{rational} Pareto-optimal outcome(s) would have beaten it for everyone."
     )
+
+
+def describe_process(trace: Trace) -> str:
+    """Return one sentence on how the negotiation went: offers exchanged, or drafts and amendments."""
+    counts: dict[str, int] = {}
+    amendments = 0
+    for event in trace.events:
+        counts[event.kind] = counts.get(event.kind, 0) + 1
+        if event.kind == "amend" and event.data.get("changes"):
+            amendments += 1
+    rounds = trace.result.rounds if trace.result is not None else 0
+    if trace.header.protocol == "mediation":
+        amended = f"the delegations proposed {_count(amendments, 'amendment')}; " if "amend" in counts else ""
+        return (
+            f"Over {_count(rounds, 'round')} {amended}the mediator put {_count(counts.get('proposal', 0), 'draft')} "
+            f"to the vote, and the text changed {_count(counts.get('draft', 0), 'time')}."
+        )
+    return f"The parties exchanged {_count(counts.get('offer', 0), 'offer')} over {_count(rounds, 'round')}."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _fmt(values: tuple[float, ...]) -> str:
