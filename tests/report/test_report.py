@@ -96,14 +96,19 @@ def test_deal_is_planned_or_no_deal_explained(hanoi_report: tuple[Path, object])
     assert deal.process == f"The parties exchanged {offers} offers over {deal.trace.result.rounds} rounds."
 
 
-def test_demo_command_writes_report_and_says_where(tmp_path: Path) -> None:
+def test_demo_command_writes_report_and_says_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`summitry demo` ends by saying where the report is, exactly as the README shows it."""
+    monkeypatch.chdir(tmp_path)
     _register()
-    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
-    last = result.output.strip().splitlines()[-1]
-    assert last == f"Report: {tmp_path / 'out' / 'report.html'}"
-    assert (tmp_path / "out" / "report.html").is_file()
-    assert (tmp_path / "out" / "agenda.ics").is_file()
+    lines = result.output.strip().splitlines()
+    assert lines[-1] == "Report: out/hanoi/report.html"
+    assert (tmp_path / "out" / "hanoi" / "report.html").is_file()
+    assert (tmp_path / "out" / "hanoi" / "agenda.ics").is_file()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    shown = readme.split("$ make demo\n", 1)[1].split("```", 1)[0].split("...\n", 1)[1].strip().splitlines()
+    assert lines[-len(shown) :] == shown
 
 
 def test_a_no_deal_is_explained_against_the_reservation_values(tmp_path: Path) -> None:
