@@ -20,7 +20,7 @@ from summitry.model import (
     TableUtility,
 )
 from tests.analysis.oracle import frontier_rows
-from tests.strategies import scenarios
+from tests.strategies import linear_additive_utilities, outcome_spaces, scenarios
 
 # small value sets make ties and duplicates common
 _values = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0, -np.inf])
@@ -160,3 +160,33 @@ def test_pruned_frontier_equals_the_unpruned_exact_step_on_big_inputs(seed: int,
     u = np.random.default_rng(seed).integers(0, levels, size=(8_000, k)) / (levels - 1)
     exact = _sweep_two(u) if k == 2 else _skyline(u)
     assert pareto_frontier(u).tolist() == sorted(exact.tolist())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    outcome_spaces().flatmap(
+        lambda space: st.tuples(linear_additive_utilities(space), linear_additive_utilities(space))
+    ),
+    st.integers(1, 9),
+)
+def test_linear_blocks_give_the_same_frontier_as_the_whole_grid(pair: tuple, chunk: int) -> None:
+    """Walking an unconstrained linear additive space by broadcast blocks changes nothing, bit for bit."""
+    from unittest import mock
+
+    from summitry.analysis import pareto
+
+    first, second = pair
+    scenario = Scenario(
+        name="blocks", space=first.space, parties=(Party(name="a", utility=first), Party(name="b", utility=second))
+    )
+    whole = scenario_frontier(scenario)
+    blocks = list(pareto._linear_blocks(scenario, chunk))
+    indices = np.concatenate([i for i, _ in blocks])
+    assert np.array_equal(np.sort(indices), np.arange(scenario.space.cardinality))
+    for block_indices, block_utilities in blocks:
+        assert np.array_equal(block_utilities, scenario.utilities(block_indices))
+    with mock.patch.object(pareto, "_GRID_LIMIT", 0):  # force the block walk for a small space
+        walked = scenario_frontier(scenario, chunk_size=chunk)
+    assert walked.indices.tolist() == whole.indices.tolist()
+    assert np.array_equal(walked.utilities, whole.utilities)
+    assert walked.outcomes == whole.outcomes

@@ -13,6 +13,7 @@ so memory stays bounded by the chunk size rather than the space size.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -225,26 +226,73 @@ def scenario_utilities(scenario: Scenario, indices: npt.NDArray[np.int64] | None
     return scenario.utilities(indices)
 
 
+def _blocks(
+    scenario: Scenario, chunk_size: int
+) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
+    """Yield (outcome indices, utility matrix) blocks covering every feasible outcome once."""
+    space = scenario.space
+    if not space.constraints and space.cardinality <= max(chunk_size, _GRID_LIMIT):
+        yield np.arange(space.cardinality, dtype=np.int64), scenario_utilities(scenario)
+        return
+    utilities = [party.utility for party in scenario.parties]
+    if not space.constraints and all(isinstance(u, LinearAdditive) for u in utilities):
+        yield from _linear_blocks(scenario, chunk_size)
+        return
+    for block in space.chunks(chunk_size):
+        yield block, scenario.utilities(block)
+
+
+def _linear_blocks(
+    scenario: Scenario, chunk_size: int
+) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
+    """Walk an unconstrained linear additive space by broadcasting, a block of leading levels at a time.
+
+    The trailing issues whose product fits in ``chunk_size`` are spread by broadcasting (as
+    ``LinearAdditive.grid`` does, adding the issues in the same order so that every utility
+    is bit-for-bit the one ``batch`` gives); the leading issues are enumerated in blocks.
+    """
+    cards = scenario.space.cardinalities
+    split, tail = len(cards), 1
+    while split > 0 and tail * cards[split - 1] <= chunk_size:
+        split -= 1
+        tail *= cards[split]
+    lead_cards = np.array(cards[:split], dtype=np.int64)
+    lead_strides = np.ones(split, dtype=np.int64)
+    for i in range(split - 2, -1, -1):
+        lead_strides[i] = lead_strides[i + 1] * lead_cards[i + 1]
+    lead_count = int(np.prod(lead_cards)) if split else 1
+    per_block = max(1, chunk_size // tail)
+    tables = [party.utility.weighted_tables for party in scenario.parties]  # type: ignore[attr-defined]
+    offsets = np.arange(tail, dtype=np.int64)
+    for start in range(0, lead_count, per_block):
+        leads = np.arange(start, min(start + per_block, lead_count), dtype=np.int64)
+        levels = (leads[:, None] // lead_strides[None, :]) % lead_cards[None, :]
+        columns = []
+        for party_tables in tables:
+            total = np.zeros(leads.shape[0])
+            for i in range(split):
+                total = total + party_tables[i][levels[:, i]]
+            for table in party_tables[split:]:
+                total = (total[:, None] + table[None, :]).reshape(-1)
+            columns.append(total)
+        yield (leads[:, None] * tail + offsets[None, :]).reshape(-1), np.column_stack(columns)
+
+
 def scenario_frontier(scenario: Scenario, *, chunk_size: int = 1 << 20) -> ScenarioFrontier:
     """Return the Pareto frontier of every feasible outcome of ``scenario``.
 
     Spaces of up to ``chunk_size`` outcomes (and unconstrained linear additive spaces of up
-    to about four million) are evaluated at once; bigger ones are walked with
-    ``OutcomeSpace.chunks`` and the partial frontiers merged, so memory is bounded by the
-    chunk, not by the space.
+    to about four million) are evaluated at once; bigger ones are walked in blocks (by
+    broadcasting for unconstrained linear additive spaces, else with ``OutcomeSpace.chunks``)
+    and the partial frontiers merged, so memory is bounded by the chunk, not by the space.
     """
-    space = scenario.space
     k = len(scenario.parties)
     best = np.full(k, -np.inf)
     worst = np.full(k, np.inf)
     front_idx = np.zeros(0, dtype=np.int64)
     front_u = np.zeros((0, k))
     count = 0
-    whole = not space.constraints and space.cardinality <= max(chunk_size, _GRID_LIMIT)
-    blocks = [None] if whole else space.chunks(chunk_size)
-    for block in blocks:
-        utilities = scenario_utilities(scenario, block)
-        idx = np.arange(space.cardinality, dtype=np.int64) if block is None else block
+    for idx, utilities in _blocks(scenario, chunk_size):
         finite = finite_rows(utilities)
         if not finite.all():
             utilities, idx = utilities[finite], idx[finite]
