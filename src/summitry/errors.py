@@ -22,6 +22,7 @@ know summitry::
     │   ├── MechanismFinishedError                acting after the end
     │   └── MechanismSetupError (ValueError)      bad deadline/discount, wrong number of negotiators
     ├── AgentCheckError (AssertionError)          a negotiator failed check_negotiator
+    ├── AgentParameterError (ValueError)          "boulware:exponent=x" names or sets a parameter wrongly
     ├── TraceError (ValueError)                   a trace that cannot be replayed or parsed
     ├── RoadmapError (ValueError)
     │   ├── CyclicPrerequisiteError
@@ -43,6 +44,7 @@ from __future__ import annotations
 __all__ = [
     "AgendaError",
     "AgentCheckError",
+    "AgentParameterError",
     "CyclicPrerequisiteError",
     "IllegalActionError",
     "InvalidIssueError",
@@ -171,6 +173,10 @@ class InvalidMeetingError(AgendaError):
 
 class AgentCheckError(SummitryError, AssertionError):
     """A negotiator failed :func:`summitry.agents.check_negotiator` (illegal action, below reservation...)."""
+
+
+class AgentParameterError(SummitryError, ValueError):
+    """An agent was given a parameter it does not take, or a value it cannot use."""
 
 
 class MechanismSetupError(ProtocolError, ValueError):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from summitry.agents.registry import agent_names
+from summitry.agents.registry import agent_names, parse_agent
 from summitry.formats import load_scenario
 from summitry.formats.summit_files import load_summit, parse_summit
 from summitry.protocols.registry import protocol_names
@@ -32,7 +32,7 @@ def test_linked_negotiations_resolve(agenda: Agenda | None) -> None:
     for negotiation in linked:
         scenario = load_scenario(negotiation.scenario)
         assert negotiation.protocol in protocol_names()
-        assert set(negotiation.agents) <= set(agent_names())
+        assert {parse_agent(a)[0] for a in negotiation.agents} <= set(agent_names())
         if negotiation.parties:
             assert set(negotiation.parties) == set(scenario.party_names)
 

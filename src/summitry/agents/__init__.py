@@ -14,7 +14,17 @@ from .hardliner import Hardliner
 from .micro import MiCRO
 from .opponent_model import ModelledNegotiator, OpponentModel
 from .random_agent import RandomNegotiator
-from .registry import DEFAULT_VOTER, REGISTRY, agent_names, agent_spec, make_negotiator, register, sao_agent_names
+from .registry import (
+    DEFAULT_VOTER,
+    REGISTRY,
+    agent_names,
+    agent_spec,
+    make_negotiator,
+    negotiator_from_text,
+    parse_agent,
+    register,
+    sao_agent_names,
+)
 from .time_based import Boulware, Conceder, LinearConcession, TimeBased, concession_target
 from .tit_for_tat import NaiveTitForTat, RelativeTitForTat
 from .voting import AnnealingVoter, GreedyVoter
@@ -46,6 +56,8 @@ __all__ = [
     "check_negotiator",
     "concession_target",
     "make_negotiator",
+    "negotiator_from_text",
+    "parse_agent",
     "register",
     "sao_agent_names",
 ]

@@ -2,14 +2,18 @@
 
 ``make_negotiator("boulware", exponent=0.1)`` returns a fresh negotiator; an unknown name
 raises :class:`~summitry.errors.UnknownAgentError` listing every name, with a "did you mean".
+On the command line and in summit files an agent is written ``name`` or
+``name:param=value:param=value`` (``boulware:exponent=0.1``); :func:`negotiator_from_text`
+reads that form.
 """
 
 from __future__ import annotations
 
 import difflib
+import inspect
 from typing import Any
 
-from summitry.errors import UnknownAgentError
+from summitry.errors import AgentParameterError, UnknownAgentError
 
 from .base import AgentSpec, Negotiator
 from .bayesian import BayesianNegotiator
@@ -21,7 +25,17 @@ from .time_based import Boulware, Conceder, LinearConcession
 from .tit_for_tat import NaiveTitForTat, RelativeTitForTat
 from .voting import AnnealingVoter, GreedyVoter
 
-__all__ = ["DEFAULT_VOTER", "REGISTRY", "agent_names", "agent_spec", "make_negotiator", "register", "sao_agent_names"]
+__all__ = [
+    "DEFAULT_VOTER",
+    "REGISTRY",
+    "agent_names",
+    "agent_spec",
+    "make_negotiator",
+    "negotiator_from_text",
+    "parse_agent",
+    "register",
+    "sao_agent_names",
+]
 
 _FSJ = "Faratin, Sierra & Jennings (1998), Negotiation decision functions for autonomous agents"
 
@@ -77,7 +91,81 @@ def make_negotiator(name: str, **params: Any) -> Negotiator:
         UnknownAgentError: no such agent.
         TypeError: a parameter the agent does not take.
     """
-    return agent_spec(name).make(**params)
+    spec = agent_spec(name)
+    accepted = _parameters(spec)
+    unknown = sorted(set(params) - accepted) if accepted is not None else []
+    if unknown:
+        known = ", ".join(sorted(accepted)) if accepted else "none"
+        raise AgentParameterError(f"agent {name!r} takes no parameter {unknown[0]!r}; its parameters: {known}")
+    try:
+        return spec.make(**params)
+    except (TypeError, ValueError) as exc:
+        raise AgentParameterError(f"agent {name!r}: {exc}") from exc
+
+
+def parse_agent(text: str) -> tuple[str, dict[str, Any]]:
+    """Return the name and parameters of ``name`` or ``name:param=value:param=value``.
+
+    Values are read as integers, then floats, then ``true``/``false``, else kept as text.
+
+    Raises:
+        AgentParameterError: a parameter without ``=`` or without a name.
+    """
+    name, *assignments = [part.strip() for part in text.strip().split(":")]
+    params: dict[str, Any] = {}
+    for assignment in assignments:
+        key, sep, raw = assignment.partition("=")
+        if not sep or not key.strip():
+            raise AgentParameterError(f"agent {text!r}: expected param=value after ':', got {assignment!r}")
+        params[key.strip()] = _value(raw.strip())
+    return name, params
+
+
+def negotiator_from_text(text: str) -> Negotiator:
+    """Return a new negotiator from ``name`` or ``name:param=value:...`` (see :func:`parse_agent`)."""
+    name, params = parse_agent(text)
+    return make_negotiator(name, **params)
+
+
+def _parameters(spec: AgentSpec) -> set[str] | None:
+    """Return the keyword parameters the agent's factory takes (None if it takes any keyword at all).
+
+    A class whose ``__init__`` passes ``**kwargs`` on is followed up its bases, so that
+    ``Boulware(**kwargs) -> TimeBased(exponent, floor, window)`` reports all of them.
+    """
+    factory = spec.factory
+    callables = (
+        [klass.__dict__["__init__"] for klass in factory.__mro__ if "__init__" in klass.__dict__]
+        if isinstance(factory, type)
+        else [factory]
+    )
+    names: set[str] = set()
+    for function in callables:
+        try:
+            signature = inspect.signature(function)
+        except (TypeError, ValueError):
+            return None
+        forwards = False
+        for parameter in signature.parameters.values():
+            if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+                forwards = True
+            elif parameter.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+                names.add(parameter.name)
+        if not forwards:
+            return names - {"self", "name"}
+    return None
+
+
+def _value(raw: str) -> Any:
+    for cast in (int, float):
+        try:
+            return cast(raw)
+        except ValueError:
+            pass
+    lowered = raw.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    return raw
 
 
 def _builtins() -> None:

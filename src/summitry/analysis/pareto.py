@@ -226,9 +226,7 @@ def scenario_utilities(scenario: Scenario, indices: npt.NDArray[np.int64] | None
     return scenario.utilities(indices)
 
 
-def _blocks(
-    scenario: Scenario, chunk_size: int
-) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
+def _blocks(scenario: Scenario, chunk_size: int) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
     """Yield (outcome indices, utility matrix) blocks covering every feasible outcome once."""
     space = scenario.space
     if not space.constraints and space.cardinality <= max(chunk_size, _GRID_LIMIT):

@@ -24,7 +24,10 @@ def mediate_command(
     agents: str = typer.Option(
         DEFAULT_VOTER,
         "--agents",
-        help="Comma-separated agent names, one per party in the scenario's order (one name: all parties).",
+        help=(
+            "Comma-separated agents, one per party (one: all parties); "
+            "parameters after colons: annealing-voter:temperature=0.2"
+        ),
     ),
     amendments: bool = typer.Option(False, "--amendments", help="Let the parties propose edits to the draft."),
     rounds: int | None = typer.Option(None, "--rounds", min=1, help="Proposals before the final vote."),

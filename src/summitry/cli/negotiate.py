@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from summitry.agents import make_negotiator
+from summitry.agents import negotiator_from_text
 from summitry.cli import app
 from summitry.cli._render import console, handles_errors, print_json
 from summitry.errors import MechanismSetupError
@@ -32,7 +32,10 @@ def negotiate_command(
     agents: str = typer.Option(
         DEFAULT_AGENT,
         "--agents",
-        help="Comma-separated agent names, one per party in the scenario's order (one name: all parties).",
+        help=(
+            "Comma-separated agents, one per party in the scenario's order (one: all parties); "
+            "parameters after colons: boulware:exponent=0.1"
+        ),
     ),
     rounds: int | None = typer.Option(None, "--rounds", min=1, help="Deadline in rounds (default: the scenario's)."),
     seconds: float | None = typer.Option(None, "--seconds", min=0.0, help="Deadline in wall-clock seconds."),
@@ -98,7 +101,7 @@ def _negotiators(agents: str, scenario: Scenario) -> list[Negotiator]:
             f"--agents: expected one agent per party {list(parties)} ({len(parties)}) or a single name, "
             f"got {len(names)}: {','.join(names)}"
         )
-    return [make_negotiator(name) for name in names]
+    return [negotiator_from_text(name) for name in names]
 
 
 def _write_outputs(trace: Trace, scenario: Scenario, trace_file: Path | None, plot: Path | None) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from summitry.agents import make_negotiator
+from summitry.agents import negotiator_from_text
 from summitry.analysis import AgreementMetrics, ScenarioAnalysis, agreement_metrics, analyze
 from summitry.errors import AgendaError
 from summitry.formats import load_scenario
@@ -78,7 +78,7 @@ def _run_meeting(meeting: Meeting, say: Callable[[str], None]) -> NegotiationRep
     agents = _agents_in_party_order(scenario, linked.agents, linked.parties, linked.protocol)
     trace = negotiate(
         scenario,
-        [make_negotiator(name) for name in agents],
+        [negotiator_from_text(name) for name in agents],
         protocol=linked.protocol,
         rounds=linked.rounds,
         seed=linked.seed if linked.seed is not None else 0,
