@@ -21,9 +21,11 @@ from .bargaining import (
     opposition,
 )
 from .pareto import ScenarioFrontier, dominates, pareto_frontier, scenario_frontier, scenario_utilities
-from .report import AgreementMetrics, ScenarioAnalysis, agreement_metrics, analyze
+from .report import POINT_LABELS, POINT_NAMES, AgreementMetrics, ScenarioAnalysis, agreement_metrics, analyze
 
 __all__ = [
+    "POINT_LABELS",
+    "POINT_NAMES",
     "AgreementMetrics",
     "BargainingPoint",
     "ScenarioAnalysis",

@@ -28,10 +28,18 @@ from .bargaining import (
 )
 from .pareto import scenario_frontier
 
-__all__ = ["AgreementMetrics", "ScenarioAnalysis", "agreement_metrics", "analyze"]
+__all__ = ["POINT_LABELS", "POINT_NAMES", "AgreementMetrics", "ScenarioAnalysis", "agreement_metrics", "analyze"]
 
 POINT_NAMES = ("nash", "kalai_smorodinsky", "max_welfare", "egalitarian")
 """The solution points an analysis carries, in display order."""
+
+POINT_LABELS = {
+    "nash": "Nash",
+    "kalai_smorodinsky": "Kalai–Smorodinsky",
+    "max_welfare": "max welfare",
+    "egalitarian": "egalitarian",
+}
+"""How reports, tables and figures name each solution point."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

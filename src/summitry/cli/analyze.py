@@ -10,20 +10,13 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from summitry.analysis import BargainingPoint, ScenarioAnalysis, analyze
+from summitry.analysis import POINT_LABELS, BargainingPoint, ScenarioAnalysis, analyze
 from summitry.cli import app
 from summitry.cli._render import console, handles_errors, print_json
 from summitry.formats import load_scenario
 from summitry.model import Outcome, OutcomeSpace
 
 __all__ = ["analysis_payload", "analyze_command"]
-
-_POINT_TITLES = {
-    "nash": "Nash",
-    "kalai_smorodinsky": "Kalai–Smorodinsky",
-    "max_welfare": "max welfare",
-    "egalitarian": "egalitarian",
-}
 
 
 @app.command("analyze")
@@ -130,8 +123,8 @@ def _print_tables(result: ScenarioAnalysis) -> None:
     points.add_column("Outcome", ratio=1)
     for key, point in result.points().items():
         if point is None:
-            points.add_row(_POINT_TITLES[key], *["—"] * len(result.parties), Text("none (no outcome qualifies)"))
+            points.add_row(POINT_LABELS[key], *["—"] * len(result.parties), Text("none (no outcome qualifies)"))
             continue
         outcome = ", ".join(f"{k}={v}" for k, v in zip(space.issue_names, point.outcome, strict=True))
-        points.add_row(_POINT_TITLES[key], *[_number(u) for u in point.utilities], Text(outcome))
+        points.add_row(POINT_LABELS[key], *[_number(u) for u in point.utilities], Text(outcome))
     console.print(points)

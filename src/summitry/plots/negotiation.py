@@ -5,16 +5,15 @@ matplotlib is imported lazily (a bare ``Figure``, Agg canvas) when a figure is d
 
 from __future__ import annotations
 
-import io
 import os
 
 import numpy as np
 
 from summitry.analysis import ScenarioAnalysis
-from summitry.formats.atomic import write_bytes
 from summitry.model import Scenario
 from summitry.protocols import Trace
 
+from ._png import png_bytes
 from .utility_space import sample_outcome_utilities
 
 __all__ = ["plot_negotiation"]
@@ -89,9 +88,4 @@ def plot_negotiation(
         time_axes.legend(loc="best", fontsize=7, framealpha=0.85)
     time_axes.grid(True, alpha=0.3)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    data = buffer.getvalue()
-    if path is not None:
-        write_bytes(path, data, make_parents=False)
-    return data
+    return png_bytes(figure, path)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 from summitry.roadmap import RoadMap
+
+from ._png import png_bytes
 
 __all__ = ["plot_exposure"]
 
@@ -29,6 +29,4 @@ def plot_exposure(road_map: RoadMap) -> bytes:
     axes.set_title(f"Exposure after each phase (largest {road_map.max_exposure:.2f})")
     axes.legend(loc="best", fontsize="small")
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png_bytes(figure)

@@ -6,14 +6,14 @@ never pulls it in.
 
 from __future__ import annotations
 
-import io
 import os
 
 import numpy as np
 import numpy.typing as npt
 
 from summitry.analysis import ScenarioAnalysis
-from summitry.formats.atomic import write_bytes
+
+from ._png import png_bytes
 
 __all__ = ["MAX_DRAWN_OUTCOMES", "plot_utility_space", "sample_outcome_utilities"]
 
@@ -90,9 +90,4 @@ def plot_utility_space(analysis: ScenarioAnalysis, path: str | os.PathLike[str] 
     axes.set_title(title, fontsize=10)
     axes.legend(loc="lower left", fontsize=8, framealpha=0.85)
     axes.grid(True, alpha=0.3)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    data = buffer.getvalue()
-    if path is not None:
-        write_bytes(path, data, make_parents=False)
-    return data
+    return png_bytes(figure, path)

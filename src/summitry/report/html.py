@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from summitry import __version__
+from summitry.analysis import POINT_LABELS
 from summitry.formats.roadmap_files import plan_text
 from summitry.formats.trace_files import trace_to_lines
 from summitry.model import Outcome
@@ -27,13 +28,6 @@ from summitry.summit import format_duration, format_local_and_gmt, to_ics
 from .summit_run import NegotiationReport, SummitOutcome
 
 __all__ = ["ReportFiles", "write_report"]
-
-POINT_LABELS = {
-    "nash": "Nash",
-    "kalai_smorodinsky": "Kalai–Smorodinsky",
-    "max_welfare": "max welfare",
-    "egalitarian": "egalitarian",
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
