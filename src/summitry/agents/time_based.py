@@ -21,7 +21,7 @@ __all__ = ["Boulware", "Conceder", "LinearConcession", "TimeBased", "concession_
 def concession_target(t: float, *, maximum: float, reserve: float, exponent: float) -> float:
     """Return the Faratin target utility ``maximum − (maximum − reserve) · t^(1/exponent)`` at time t ∈ [0, 1]."""
     t = min(1.0, max(0.0, float(t)))
-    return maximum - (maximum - reserve) * t ** (1.0 / exponent)
+    return float(maximum - (maximum - reserve) * t ** (1.0 / exponent))
 
 
 class TimeBased(Negotiator):

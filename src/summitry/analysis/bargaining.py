@@ -110,7 +110,7 @@ def kalai_smorodinsky_row(
     span = top - r
     if not (span > 0).all():
         return None
-    allowed = finite & (u >= r).all(axis=1)
+    allowed: npt.NDArray[np.bool_] = finite & np.all(u >= r, axis=1)
     ratios = np.where(allowed[:, None], (u - r) / span, 0.0).min(axis=1)
     return _first_max(ratios, allowed)
 
@@ -118,7 +118,7 @@ def kalai_smorodinsky_row(
 def egalitarian_row(utilities: npt.ArrayLike, reserved: npt.ArrayLike) -> int | None:
     """Return the individually rational row maximising minᵢ (uᵢ − rᵢ), then Σuᵢ, then lowest."""
     u, r = _checked(utilities, reserved)
-    allowed = np.isfinite(u).all(axis=1) & (u >= r).all(axis=1)
+    allowed: npt.NDArray[np.bool_] = np.all(np.isfinite(u), axis=1) & np.all(u >= r, axis=1)
     if not allowed.any():
         return None
     least = np.where(allowed, (np.where(allowed[:, None], u, 0.0) - r).min(axis=1), -np.inf)

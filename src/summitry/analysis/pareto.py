@@ -143,7 +143,8 @@ def _sweep_two(u: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     # best second utility among rows with a strictly larger first utility
     before = np.where(group_start > 0, running[np.maximum(group_start - 1, 0)], -np.inf)
     keep = (second == best_in_group) & (best_in_group > before)
-    return order[keep].astype(np.int64, copy=False)
+    result: npt.NDArray[np.int64] = order[keep].astype(np.int64, copy=False)
+    return result
 
 
 def _dominated_by(rows: npt.NDArray[np.float64], others: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
@@ -156,7 +157,7 @@ def _dominated_by(rows: npt.NDArray[np.float64], others: npt.NDArray[np.float64]
         block = others[start : start + step]
         ge = (block[None, :, :] >= rows[:, None, :]).all(axis=2)
         gt = (block[None, :, :] > rows[:, None, :]).any(axis=2)
-        out |= (ge & gt).any(axis=1)
+        out |= np.any(ge & gt, axis=1)
     return out
 
 

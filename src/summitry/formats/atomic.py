@@ -48,7 +48,7 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, *, make_parents: bool
 
 
 def write_text(path: str | os.PathLike[str], text: str, *, make_parents: bool = True) -> Path:
-    """Write ``text`` (UTF-8, ``\n`` line ends) to ``path`` atomically; see :func:`write_bytes`."""
+    r"""Write ``text`` (UTF-8, ``\n`` line ends) to ``path`` atomically; see :func:`write_bytes`."""
     return write_bytes(path, text.encode("utf-8"), make_parents=make_parents)
 
 

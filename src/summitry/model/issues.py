@@ -119,7 +119,7 @@ class IntegerIssue:
         """
         if not self.contains(value):
             raise InvalidOutcomeError(f"issue {self.name!r}: {value!r} is not an integer in {self.low}..{self.high}")
-        return int(value) - self.low  # type: ignore[call-overload]
+        return int(value) - self.low  # type: ignore[call-overload,no-any-return]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -89,7 +89,7 @@ def assign_phases(
     shape = _Shape(needs=needs, depth=depth, height=height, weights=weights, final=final)
 
     allowed = longest
-    best: list[int] | None = None
+    best: Sequence[int] | None = None
     worst = 0
     while True:
         phase_model = _PhaseModel(shape, allowed)
@@ -157,11 +157,11 @@ class _PhaseModel:
             for j in shape.needs[i]:
                 _constrain_prerequisite(model, self.done[i], self.done[j])
         self.phase = [1 + sum(1 - self.done[i][k] for k in range(allowed - 1)) for i in range(n)]
-        spread = sum(abs(w) for row in shape.weights for w in row)
+        spread = sum(abs(w) for weights in shape.weights for w in weights)
         self.worst = model.new_int_var(shape.final, max(spread, shape.final), "max_exposure")
-        for row in shape.weights:
+        for weights in shape.weights:
             for k in range(allowed - 1):
-                model.add(self.worst >= sum(w * self.done[i][k] for i, w in enumerate(row) if w))
+                model.add(self.worst >= sum(w * self.done[i][k] for i, w in enumerate(weights) if w))
         self.count = model.new_int_var(max(shape.depth), allowed, "phases")
         for expression in self.phase:
             model.add(self.count >= expression)
@@ -183,7 +183,7 @@ class _PhaseModel:
 
     def hint(self, phases: Sequence[int]) -> None:
         """Replace the model's hints with a plan given as the phase of each commitment."""
-        self.model.clear_hints()
+        self.model.clear_hints()  # type: ignore[no-untyped-call]  # reason: OR-Tools leaves it unannotated
         for row, number in zip(self.done, phases, strict=True):
             for k, variable in enumerate(row):
                 if not isinstance(variable, int):
