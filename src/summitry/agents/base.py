@@ -60,6 +60,7 @@ class Negotiator:
         self._by_index: npt.NDArray[np.float64] | None = None
         self._utility_memo: dict[Outcome, float] = {}
         self._last_offer: Offer | None = None
+        self._worst_acceptable: float | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -85,6 +86,7 @@ class Negotiator:
         self._by_index = prepared.by_index
         self._utility_memo = {}
         self._last_offer = None
+        self._worst_acceptable = None
         self.on_start()
 
     def on_start(self) -> None:
@@ -102,10 +104,15 @@ class Negotiator:
 
     @property
     def worst_acceptable_utility(self) -> float:
-        """Return the lowest utility this party would still offer: max(reservation, worst outcome)."""
-        finite = self.sorted_utilities[np.isfinite(self.sorted_utilities)]
-        low = float(finite[-1]) if finite.size else self.reservation
-        return max(self.reservation, low)
+        """Return the lowest utility this party would still offer: max(reservation, worst outcome).
+
+        Computed once per negotiation (it scans the sorted utilities; strategies ask every step).
+        """
+        if self._worst_acceptable is None:
+            finite = self.sorted_utilities[np.isfinite(self.sorted_utilities)]
+            low = float(finite[-1]) if finite.size else self.reservation
+            self._worst_acceptable = max(self.reservation, low)
+        return self._worst_acceptable
 
     @property
     def utility_range(self) -> float:
@@ -220,7 +227,12 @@ class Negotiator:
         return self.view.space.index_of(outcome)
 
     def opponent_offers(self, observation: Observation) -> list[Outcome]:
-        """Return the offers other parties made, oldest first."""
+        """Return the offers other parties made, oldest first.
+
+        This rescans the whole history; a strategy called every step should rather remember
+        how much it has read and look only at ``observation.history[read:]`` (as the built-in
+        agents do), so that a step costs the same at any round.
+        """
         me = self.view.party
         return [outcome for party, outcome in observation.history if party != me]
 

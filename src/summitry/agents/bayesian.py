@@ -56,6 +56,8 @@ class BayesianModel:
         self._weight_posterior = np.ones(1)
         self._shapes: list[npt.NDArray[np.float64]] = []
         self._value_posteriors: list[npt.NDArray[np.float64]] = []
+        self._weights: npt.NDArray[np.float64] | None = None  # posterior means, until the next update
+        self._evaluations: list[npt.NDArray[np.float64]] | None = None
 
     def reset(self, space: OutcomeSpace) -> None:
         """Build the hypotheses with uniform priors."""
@@ -64,40 +66,66 @@ class BayesianModel:
         self._weight_posterior = np.full(self._rankings.shape[0], 1.0 / self._rankings.shape[0])
         self._shapes = [_triangles(k, self.max_peaks) for k in space.cardinalities]
         self._value_posteriors = [np.full(s.shape[0], 1.0 / s.shape[0]) for s in self._shapes]
+        self._weights = None
+        self._evaluations = None
 
     def update(self, levels: npt.NDArray[np.int64], t: float) -> None:
         """Update the weight and value posteriors with one offer made at relative time ``t``."""
         expected = max(0.0, 1.0 - self.concession * float(t))
-        values = np.array([table[int(level)] for table, level in zip(self.evaluations(), levels, strict=True)])
-        weights = self.weights()
+        values = np.array([table[int(level)] for table, level in zip(self._current_evaluations(), levels, strict=True)])
+        weights = self._current_weights()
+        spread = 2 * self.sigma**2
         # weight hypotheses, against the expected value functions
         predicted = self._rankings @ values
-        self._weight_posterior = _posterior(self._weight_posterior, predicted, expected, self.sigma)
+        self._weight_posterior = _posterior(self._weight_posterior, predicted, expected, spread)
         # value hypotheses per issue, against the expected weights and the other issues' values
         total = float(weights @ values)
-        for column, level in enumerate(levels):
-            shapes = self._shapes[column]
-            rest = total - weights[column] * values[column]
-            predicted = rest + weights[column] * shapes[:, int(level)]
-            self._value_posteriors[column] = _posterior(self._value_posteriors[column], predicted, expected, self.sigma)
+        posteriors = self._value_posteriors
+        for column, level in enumerate(levels.tolist()):
+            weight = weights[column]
+            rest = total - weight * values[column]
+            predicted = rest + weight * self._shapes[column][:, level]
+            posteriors[column] = _posterior(posteriors[column], predicted, expected, spread)
+        self._weights = None
+        self._evaluations = None
+
+    def _current_weights(self) -> npt.NDArray[np.float64]:
+        if self._weights is None:
+            self._weights = self._weight_posterior @ self._rankings
+            self._weights.setflags(write=False)
+        return self._weights
+
+    def _current_evaluations(self) -> list[npt.NDArray[np.float64]]:
+        if self._evaluations is None:
+            self._evaluations = [
+                posterior @ shapes for posterior, shapes in zip(self._value_posteriors, self._shapes, strict=True)
+            ]
+            for table in self._evaluations:
+                table.setflags(write=False)
+        return self._evaluations
 
     def weights(self) -> npt.NDArray[np.float64]:
-        """Return the posterior-mean issue weights (summing to 1)."""
-        return self._weight_posterior @ self._rankings
+        """Return the posterior-mean issue weights (summing to 1; read-only, computed once per update)."""
+        return self._current_weights()
 
     def evaluations(self) -> list[npt.NDArray[np.float64]]:
-        """Return each issue's posterior-mean evaluation per value level."""
-        return [posterior @ shapes for posterior, shapes in zip(self._value_posteriors, self._shapes, strict=True)]
+        """Return each issue's posterior-mean evaluation per value level (read-only, computed once per update)."""
+        return list(self._current_evaluations())
+
+
+_add = np.add.reduce
+_largest = np.maximum.reduce
 
 
 def _posterior(
-    prior: npt.NDArray[np.float64], predicted: npt.NDArray[np.float64], expected: float, sigma: float
+    prior: npt.NDArray[np.float64], predicted: npt.NDArray[np.float64], expected: float, spread: float
 ) -> npt.NDArray[np.float64]:
-    log = np.log(np.maximum(prior, 1e-300)) - (predicted - expected) ** 2 / (2 * sigma**2)
-    log -= log.max()
+    # prior >= 1e-12 / (1 + k·1e-12) always (see the clamp below), so no guard before the log
+    log = np.log(prior) - (predicted - expected) ** 2 / spread
+    log -= _largest(log)
     posterior = np.exp(log)
-    posterior = np.maximum(posterior / posterior.sum(), 1e-12)  # keep every hypothesis alive
-    return posterior / posterior.sum()
+    posterior = np.maximum(posterior / _add(posterior), 1e-12)  # keep every hypothesis alive
+    return posterior / _add(posterior)
 
 
 def _ranking_weights(n: int, limit: int, rng: np.random.Generator) -> npt.NDArray[np.float64]:

@@ -31,6 +31,7 @@ class FrequencyModel:
         self._weights = np.ones(1)
         self._counts: list[npt.NDArray[np.float64]] = []
         self._last: npt.NDArray[np.int64] | None = None
+        self._evaluations: list[npt.NDArray[np.float64]] | None = None  # until the next update
 
     def reset(self, space: OutcomeSpace) -> None:
         """Start with equal weights and no value counts."""
@@ -38,6 +39,7 @@ class FrequencyModel:
         self._weights = np.full(n, 1.0 / n)
         self._counts = [np.zeros(c) for c in space.cardinalities]
         self._last = None
+        self._evaluations = None
 
     def update(self, levels: npt.NDArray[np.int64], t: float) -> None:
         """Count the offer's values; reward the issues whose value did not change since the last offer."""
@@ -47,17 +49,25 @@ class FrequencyModel:
             if unchanged.any():
                 self._weights = self._weights + unchanged * (self.learning_rate / levels.size)
                 self._weights = self._weights / self._weights.sum()
-        for column, level in enumerate(levels):
-            self._counts[column][int(level)] += self.value_increment
+        for column, level in enumerate(levels.tolist()):
+            self._counts[column][level] += self.value_increment
         self._last = levels.copy()
+        self._evaluations = None
 
     def weights(self) -> npt.NDArray[np.float64]:
         """Return the estimated issue weights (summing to 1)."""
         return self._weights
 
     def evaluations(self) -> list[npt.NDArray[np.float64]]:
-        """Return each value's count divided by its issue's largest count (all 1 before any offer)."""
-        return [c / c.max() if c.max() > 0 else np.ones_like(c) for c in self._counts]
+        """Return each value's count divided by its issue's largest count (all 1 before any offer).
+
+        Read-only arrays, computed once per update.
+        """
+        if self._evaluations is None:
+            self._evaluations = [c / c.max() if c.max() > 0 else np.ones_like(c) for c in self._counts]
+            for table in self._evaluations:
+                table.setflags(write=False)
+        return list(self._evaluations)
 
 
 class HardHeaded(ModelledNegotiator):

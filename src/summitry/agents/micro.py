@@ -27,9 +27,16 @@ class MiCRO(Negotiator):
         """Reset the count of distinct proposals; only outcomes above reservation are ever proposed."""
         self._proposed = 0  # how far down the sorted list this agent has gone
         self._usable = int(self.indices_between(self.reservation).size)
+        self._distinct: set[Outcome] = set()  # the opponents' distinct offers so far
+        self._read = 0  # history entries already read
 
     def _opponent_distinct(self, observation: Observation) -> int:
-        return len(set(self.opponent_offers(observation)))
+        history = observation.history
+        if self._read < len(history):
+            me = self.view.party
+            self._distinct.update(outcome for party, outcome in history[self._read :] if party != me)
+            self._read = len(history)
+        return len(self._distinct)
 
     def _will_concede(self, observation: Observation) -> bool:
         return self._proposed <= self._opponent_distinct(observation) and self._proposed < self._usable

@@ -74,19 +74,24 @@ class ModelledNegotiator(TimeBased):
     def on_start(self) -> None:
         """Reset the model."""
         self.model.reset(self.view.space)
-        self._learned = 0
+        self._learned = 0  # opponent offers fed to the model
+        self._read = 0  # history entries already read
 
     def learn(self, observation: Observation) -> None:
-        """Feed the model every opponent offer it has not seen yet."""
-        offers = self.opponent_offers(observation)
-        if self._learned >= len(offers):
+        """Feed the model every opponent offer it has not seen yet (reading only the new history)."""
+        history = observation.history
+        if self._read >= len(history):
+            return
+        me = self.view.party
+        fresh = [outcome for party, outcome in history[self._read :] if party != me]
+        self._read = len(history)
+        if not fresh:
             return
         space = self.view.space
-        fresh = offers[self._learned :]
         levels = space.levels(np.array([space.index_of(o) for o in fresh], dtype=np.int64))
         for row in levels:
             self.model.update(row, observation.time)
-        self._learned = len(offers)
+        self._learned += len(fresh)
 
     def act(self, observation: Observation) -> Action:
         """Learn from new opponent offers, then act as the base class does."""

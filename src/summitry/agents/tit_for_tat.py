@@ -11,6 +11,8 @@ deadlocking.
 
 from __future__ import annotations
 
+from collections import deque
+
 from summitry.model import Outcome
 from summitry.protocols import Observation
 
@@ -20,7 +22,13 @@ __all__ = ["NaiveTitForTat", "RelativeTitForTat"]
 
 
 class _Reciprocator(Negotiator):
-    """Shared machinery: the own-utility target follows the opponent's concessions."""
+    """Shared machinery: the own-utility target follows the opponent's concessions.
+
+    The history is read incrementally: each opponent offer is reciprocated once, when first
+    seen, and only the last ``memory`` opponent utilities are kept (``None``: all of them).
+    """
+
+    memory: int | None = None
 
     def __init__(self, *, kindness: float = 0.0, name: str | None = None) -> None:
         super().__init__(name=name)
@@ -32,20 +40,31 @@ class _Reciprocator(Negotiator):
         """Start the target at the best utility."""
         self._target = self.best_utility
         self._seen = 0  # opponent offers already reciprocated
+        self._read = 0  # history entries already read
+        self._recent: deque[float] = deque(maxlen=self.memory)  # the last opponent utilities
 
     def concession(self, utilities: list[float]) -> float:
-        """Return how much own utility to give up, given the opponent's offers' utilities to this agent."""
+        """Return how much own utility to give up, given the opponent's offers' utilities to this agent.
+
+        ``utilities`` ends with the offer being reciprocated; it holds the last ``memory`` of them.
+        """
         raise NotImplementedError
 
     def current_target(self, observation: Observation) -> float:
         """Return the target utility after reciprocating every opponent offer not yet answered."""
-        offers = self.opponent_offers(observation)
-        utilities = [self.utility_of(o) for o in offers]
-        while self._seen < len(utilities):
+        history = observation.history
+        if self._read >= len(history):
+            return self._target
+        me = self.view.party
+        for party, outcome in history[self._read :]:
+            if party == me:
+                continue
+            self._recent.append(self.utility_of(outcome))
             self._seen += 1
             kind = self.kindness * self.utility_range if self._seen > 1 else 0.0
-            step = self.concession(utilities[: self._seen]) + kind
+            step = self.concession(list(self._recent)) + kind
             self._target = max(self.worst_acceptable_utility, self._target - max(step, 0.0))
+        self._read = len(history)
         return self._target
 
     def propose(self, observation: Observation) -> Outcome | None:
@@ -63,6 +82,7 @@ class NaiveTitForTat(_Reciprocator):
     """Concedes, in own utility, exactly what the opponent's last offer conceded (Faratin's absolute TFT, δ = 1)."""
 
     name = "naive-tit-for-tat"
+    memory = 2
 
     def concession(self, utilities: list[float]) -> float:
         """Return the rise in own utility between the opponent's last two offers."""
@@ -88,6 +108,7 @@ class RelativeTitForTat(_Reciprocator):
         if int(window) < 1:
             raise ValueError(f"window must be >= 1, got {window!r}")
         self.window = int(window)
+        self.memory = self.window + 1
 
     def concession(self, utilities: list[float]) -> float:
         """Return the own-utility concession mirroring the opponent's relative concession over the window."""

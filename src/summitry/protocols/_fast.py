@@ -9,6 +9,7 @@ ever added to either class, the builders fall back to the ordinary constructor.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -74,7 +75,7 @@ def make_observation(
     time: float,
     standing_offer: Any,
     standing_offer_by: str | None,
-    history: tuple[Any, ...],
+    history: Sequence[Any],
     draft: Any,
     proposal: Any,
     legal: tuple[type, ...],

@@ -24,7 +24,7 @@ from ._machine import DEFAULT_TIME_LIMIT, MechanismCore
 from .actions import Accept, Action, EndNegotiation, Offer
 from .base import StepResult
 from .clock import Clock
-from .state import Deadline, Observation, PublicState, Request, Status
+from .state import Deadline, Observation, OfferHistory, PublicState, Request, Status
 
 __all__ = ["SAO"]
 
@@ -62,7 +62,6 @@ class SAO(MechanismCore):
         self._standing_by: str | None = None
         self._accepted: list[str] = []
         self._history: list[tuple[str, Outcome]] = []
-        self._history_view: tuple[tuple[str, Outcome], ...] = ()
 
     def reset(self, seed: int | None = None) -> PublicState:
         """Start afresh (SAO uses no randomness; ``seed`` is accepted for the contract)."""
@@ -72,7 +71,6 @@ class SAO(MechanismCore):
         self._standing_by = None
         self._accepted = []
         self._history = []
-        self._history_view = ()
         self._emit(None, "start", None, {"parties": list(self.parties), "seed": seed})
         return self.state()
 
@@ -86,8 +84,7 @@ class SAO(MechanismCore):
 
     def observe(self, party: str) -> Observation:
         """Return what ``party`` sees: request OFFER on its turn, the standing offer and the history."""
-        if len(self._history_view) != len(self._history):
-            self._history_view = tuple(self._history)
+        history = self._history
         return make_observation(
             Request.OFFER,
             party,
@@ -96,7 +93,7 @@ class SAO(MechanismCore):
             self._relative(self._round, 0.0 if self._seconds is None else self.clock.now() - self._start),
             self._standing,
             self._standing_by,
-            self._history_view,
+            OfferHistory(history, len(history)),  # a view, not a copy: O(1) at any length
             None,
             None,
             self.legal_actions(party),

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import enum
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 from summitry.errors import ModelError
 from summitry.model import Outcome, OutcomeSpace, UtilityFunction
 
 from .actions import Action
 
-__all__ = ["Deadline", "Observation", "PrivateView", "PublicState", "Request", "Status"]
+__all__ = ["Deadline", "Observation", "OfferHistory", "PrivateView", "PublicState", "Request", "Status"]
 
 
 class Status(enum.Enum):
@@ -57,6 +60,67 @@ class Deadline:
         return min(1.0, max(0.0, *fractions))
 
 
+class OfferHistory(Sequence[tuple[str, Outcome]]):
+    """The public offer history as of one moment: the first ``size`` entries of an append-only log.
+
+    A mechanism hands every observation a view of its own offer log instead of a copy, so
+    observing costs the same at round 10 and at round 10^6. The log is only ever appended to
+    (a reset starts a new one), so a view never changes: it behaves as the tuple of its
+    ``(party, outcome)`` pairs, compares equal to that tuple, hashes like it, and pickles as
+    it. Slicing returns a tuple of just the slice (``history[seen:]`` is what an agent reads
+    to catch up incrementally).
+
+    .. versionadded:: 0.1 ``Observation.history`` was a tuple rebuilt on every step.
+    """
+
+    __slots__ = ("_items", "_size")
+
+    def __init__(self, items: Sequence[tuple[str, Outcome]] = (), size: int | None = None) -> None:
+        """View the first ``size`` entries (default: all) of ``items``, which must only ever grow."""
+        self._items = items
+        self._size = len(items) if size is None else size
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, Outcome]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[tuple[str, Outcome], ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        size = self._size
+        if isinstance(index, slice):
+            start, stop, step = index.indices(size)
+            if step > 0:
+                return tuple(self._items[start:stop:step])
+            return tuple(self._items[i] for i in range(start, stop, step))
+        position = index + size if index < 0 else index
+        if not 0 <= position < size:
+            raise IndexError(f"history index {index} out of range (the history has {size} offers)")
+        return self._items[position]
+
+    def __iter__(self) -> Iterator[tuple[str, Outcome]]:
+        return itertools.islice(self._items, self._size)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, OfferHistory) and other._items is self._items:
+            return other._size == self._size
+        if not isinstance(other, OfferHistory | tuple):
+            return NotImplemented
+        return len(other) == self._size and all(a == b for a, b in zip(self, other, strict=False))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (OfferHistory, (tuple(self),))
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PrivateView:
     """What one negotiator is told when the negotiation starts: its own side only."""
@@ -76,7 +140,8 @@ class PrivateView:
 class Observation:
     """What one negotiator sees when asked to act.
 
-    ``history`` is the public offer history: ``(party, outcome)`` pairs in the order made.
+    ``history`` is the public offer history: ``(party, outcome)`` pairs in the order made (a
+    tuple, or an :class:`OfferHistory` view that behaves as one).
     In mediation ``draft`` is the current single text and ``proposal`` the change being voted on.
     """
 
@@ -87,7 +152,7 @@ class Observation:
     time: float  # relative time t in [0, 1]
     standing_offer: Outcome | None = None
     standing_offer_by: str | None = None
-    history: tuple[tuple[str, Outcome], ...] = ()
+    history: Sequence[tuple[str, Outcome]] = ()
     draft: Outcome | None = None
     proposal: Outcome | None = None
     legal: tuple[type, ...] = field(default=())
