@@ -29,11 +29,14 @@ know summitry::
     │   ├── UnknownCommitmentError (also LookupError)
     │   ├── PlanningError                         the solver found no plan
     │   └── RoadmapFileError                      a commitments/plan/events/catalogue file is malformed
-    └── AgendaError (ValueError)
-        ├── UnknownTimeZoneError (also LookupError)
-        ├── InvalidMeetingError
-        ├── SummitFileError                       a summit file could not be read (file + item)
-        └── UnknownSummitError (also LookupError) no such summit file or shipped summit
+    ├── AgendaError (ValueError)
+    │   ├── UnknownTimeZoneError (also LookupError)
+    │   ├── InvalidMeetingError
+    │   ├── SummitFileError                       a summit file could not be read (file + item)
+    │   └── UnknownSummitError (also LookupError) no such summit file or shipped summit
+    └── TournamentError (ValueError)
+        ├── TournamentSpecError                   a tournament spec file is malformed (file + field + line)
+        └── TournamentStoreError                  a results folder/store that does not fit (other spec, none)
 
 Each message names the field, file or line, says what was expected and what came, and
 suggests a fix where it can.
@@ -63,6 +66,9 @@ __all__ = [
     "ScenarioFormatError",
     "SummitFileError",
     "SummitryError",
+    "TournamentError",
+    "TournamentSpecError",
+    "TournamentStoreError",
     "TraceError",
     "UnknownAgentError",
     "UnknownCommitmentError",
@@ -193,3 +199,15 @@ class UnknownSummitError(AgendaError, LookupError):
 
 class RoadmapFileError(RoadmapError):
     """A road-map file (commitments, plan, events, catalogue) could not be read or written."""
+
+
+class TournamentError(SummitryError, ValueError):
+    """A tournament could not be set up, run or reported."""
+
+
+class TournamentSpecError(TournamentError):
+    """A tournament spec is malformed: bad YAML, a missing or mistyped field, an unknown agent or scenario."""
+
+
+class TournamentStoreError(TournamentError):
+    """A results folder or store does not fit: it holds another spec's results, or none at all."""

@@ -25,6 +25,7 @@ from .registry import (
     register,
     sao_agent_names,
 )
+from .resolution import AgentFactory, register_prefix, resolve_agent
 from .time_based import Boulware, Conceder, LinearConcession, TimeBased, concession_target
 from .tit_for_tat import NaiveTitForTat, RelativeTitForTat
 from .voting import AnnealingVoter, GreedyVoter
@@ -32,6 +33,7 @@ from .voting import AnnealingVoter, GreedyVoter
 __all__ = [
     "DEFAULT_VOTER",
     "REGISTRY",
+    "AgentFactory",
     "AgentSpec",
     "AnnealingVoter",
     "BayesianModel",
@@ -59,5 +61,7 @@ __all__ = [
     "negotiator_from_text",
     "parse_agent",
     "register",
+    "register_prefix",
+    "resolve_agent",
     "sao_agent_names",
 ]

@@ -122,9 +122,13 @@ def parse_agent(text: str) -> tuple[str, dict[str, Any]]:
 
 
 def negotiator_from_text(text: str) -> Negotiator:
-    """Return a new negotiator from ``name`` or ``name:param=value:...`` (see :func:`parse_agent`)."""
-    name, params = parse_agent(text)
-    return make_negotiator(name, **params)
+    """Return a new negotiator from ``name:param=value:...``, ``file.py:Class`` or ``module:Class``.
+
+    See :func:`summitry.agents.resolution.resolve_agent` for every form.
+    """
+    from .resolution import negotiator_from_text as from_text  # reason: resolution builds on this module
+
+    return from_text(text)
 
 
 def _parameters(spec: AgentSpec) -> set[str] | None:

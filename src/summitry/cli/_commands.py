@@ -9,3 +9,4 @@ from summitry.cli import mediate  # noqa: F401
 from summitry.cli import replay  # noqa: F401
 from summitry.cli import roadmap  # noqa: F401
 from summitry.cli import demo  # noqa: F401
+from summitry.cli import tournament  # noqa: F401
