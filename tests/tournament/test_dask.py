@@ -48,18 +48,36 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     processes = [
         subprocess.Popen(
             [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0", "--no-show"],
-            stdout=subprocess.DEVNULL, stderr=logs[0], env=env, cwd=folder,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=logs[0],
+            env=env,
+            cwd=folder,
+        )
     ]
     try:
         _wait_for_port(port)
         for number in range(2):
             processes.append(
                 subprocess.Popen(
-                    [dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
-                     "--host", "127.0.0.1", "--local-directory", str(folder / f"w{number}")],
-                    stdout=subprocess.DEVNULL, stderr=logs[1 + number], env=env, cwd=folder,
-                )  # fmt: skip
+                    [
+                        dask,
+                        "worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--no-dashboard",
+                        "--host",
+                        "127.0.0.1",
+                        "--local-directory",
+                        str(folder / f"w{number}"),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=logs[1 + number],
+                    env=env,
+                    cwd=folder,
+                )
             )
         yield address
     finally:
