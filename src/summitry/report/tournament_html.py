@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from summitry import __version__
 from summitry.analysis import ScenarioAnalysis, analyze
@@ -100,10 +101,10 @@ def _table(rows: tuple[AgentScore, ...]) -> Any:
     lines = [f"<table><tr><th>#</th><th class=agent>agent</th><th>n</th>{head}<th>failures</th></tr>"]
     for rank, a in enumerate(rows, start=1):
         cells = "".join(f"<td>{_cell(a, m)}</td>" for m in METRICS)
-        agent = jinja2.utils.markupsafe.escape(a.agent)
+        agent = escape(a.agent)
         lines.append(f"<tr><td>{rank}</td><td class=agent>{agent}</td><td>{a.n}</td>{cells}<td>{a.failures}</td></tr>")
     lines.append("</table>")
-    return jinja2.utils.markupsafe.Markup("\n".join(lines))
+    return Markup("\n".join(lines))
 
 
 def _cell(a: AgentScore, metric: str) -> str:

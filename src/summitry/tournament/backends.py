@@ -104,21 +104,22 @@ class DaskBackend:
         Raises:
             TournamentError: the scheduler does not answer.
         """
-        from distributed import Client, LocalCluster  # reason: only Dask runs pay for importing Dask
+        import distributed  # reason: only Dask runs pay for importing Dask
 
+        dask: Any = distributed  # untyped library
         self._cluster: Any = None
         try:
             if address == "local":
-                self._cluster = LocalCluster(
+                self._cluster = dask.LocalCluster(
                     n_workers=workers,
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
                     silence_logs=logging.ERROR,
                 )
-                self._client: Any = Client(self._cluster)
+                self._client: Any = dask.Client(self._cluster)
             else:
-                self._client = Client(address, timeout=f"{timeout}s")
+                self._client = dask.Client(address, timeout=f"{timeout}s")
         except (OSError, TimeoutError) as exc:
             if self._cluster is not None:
                 self._cluster.close()
@@ -127,15 +128,16 @@ class DaskBackend:
 
     def run(self, settings: RunSettings, chunks: Sequence[list[NegotiationTask]]) -> Iterator[list[Record]]:
         """Yield each chunk's records as it finishes, with a few chunks per worker thread in flight."""
-        from distributed import as_completed
+        import distributed
 
+        as_completed: Any = distributed.as_completed
         queue = iter(chunks)
         first = [
             self._submit(settings, c) for c, _ in zip(queue, range(self.workers * _IN_FLIGHT_PER_WORKER), strict=False)
         ]
         if not first:
             return
-        futures = as_completed(first)
+        futures: Any = as_completed(first)
         for future in futures:
             for chunk in queue:
                 futures.add(self._submit(settings, chunk))
