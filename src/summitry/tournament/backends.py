@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import itertools
 import logging
 import multiprocessing
 import os
@@ -132,9 +133,7 @@ class DaskBackend:
 
         as_completed: Any = distributed.as_completed
         queue = iter(chunks)
-        first = [
-            self._submit(settings, c) for c, _ in zip(queue, range(self.workers * _IN_FLIGHT_PER_WORKER), strict=False)
-        ]
+        first = [self._submit(settings, c) for c in itertools.islice(queue, self.workers * _IN_FLIGHT_PER_WORKER)]
         if not first:
             return
         futures: Any = as_completed(first)

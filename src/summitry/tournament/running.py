@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from summitry.errors import TournamentStoreError
+from summitry.errors import TournamentError, TournamentStoreError
 
 from .backends import Backend, chunked
 from .plan import plan_negotiations
@@ -106,6 +106,12 @@ def run_tournament(
             failed += sum(1 for r in records if r["failed_party"] is not None)
             if progress is not None:
                 progress(count, len(tasks))
+        stored = store.count(digest)
+        if stored != len(tasks):
+            raise TournamentError(
+                f"{out}: {len(tasks) - stored} of {len(tasks)} negotiations are missing after the run "
+                "(a worker lost them); rerun the same command to run them"
+            )
         return RunSummary(
             name=spec.name, total=len(tasks), already=already, ran=count - already, failed=failed, store=store.url
         )
