@@ -11,7 +11,35 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the checker sees each name's real type; at run time __getattr__ loads it
+    from summitry.agents import Negotiator, agent_names, make_negotiator
+    from summitry.analysis import (
+        agreement_metrics,
+        analyze,
+        egalitarian_point,
+        kalai_smorodinsky_point,
+        max_welfare_point,
+        nash_point,
+        pareto_frontier,
+    )
+    from summitry.errors import SummitryError
+    from summitry.formats import load_scenario, save_scenario
+    from summitry.model import (
+        CategoricalIssue,
+        IntegerIssue,
+        LinearAdditive,
+        OutcomeSpace,
+        Party,
+        RealIssue,
+        Scenario,
+        TableUtility,
+        TableValue,
+    )
+    from summitry.protocols import SAO, Deadline, Mediation, Trace, negotiate, replay, run
+    from summitry.roadmap import Commitment, RoadMap, Tracker, plan
+    from summitry.summit import Agenda, Meeting
 
 # name -> the subpackage that defines it; loaded on first use (PEP 562), so that importing
 # summitry stays cheap and the layers below never depend on this façade.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, Union, runtime_checkable
+from typing import Protocol, Union, overload, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -38,9 +38,20 @@ __all__ = [
 class UtilityFunction(Protocol):
     """A party's private valuation of the outcomes of ``space``."""
 
-    space: OutcomeSpace
-    reservation_value: float
-    discount_factor: float | None
+    @property
+    def space(self) -> OutcomeSpace:
+        """The outcomes this function values."""
+        ...
+
+    @property
+    def reservation_value(self) -> float:
+        """What the party gets with no agreement (its BATNA)."""
+        ...
+
+    @property
+    def discount_factor(self) -> float | None:
+        """δ in u·δ^t, or None when agreements are not discounted."""
+        ...
 
     def __call__(self, outcome: Outcome | Mapping[str, Value]) -> float:
         """Return the utility of one outcome."""
@@ -51,11 +62,20 @@ class UtilityFunction(Protocol):
         ...
 
 
-def discounted(utility: float | npt.NDArray[np.float64], discount_factor: float | None, t: float):  # type: ignore[no-untyped-def]
+@overload
+def discounted(utility: float, discount_factor: float | None, t: float) -> float: ...
+@overload
+def discounted(
+    utility: npt.NDArray[np.float64], discount_factor: float | None, t: float
+) -> npt.NDArray[np.float64]: ...
+def discounted(
+    utility: float | npt.NDArray[np.float64], discount_factor: float | None, t: float
+) -> float | npt.NDArray[np.float64]:
     """Return ``utility * discount_factor ** t`` (unchanged when there is no discount)."""
     if discount_factor is None or discount_factor == 1.0:
         return utility
-    return utility * discount_factor ** float(t)
+    factor: float = discount_factor ** float(t)
+    return utility * factor
 
 
 # -- per-issue value functions ---------------------------------------------------------------
