@@ -118,6 +118,11 @@ class OutcomeSpace:
         return tuple(int(c) for c in self._cardinalities)
 
     @property
+    def strides(self) -> tuple[int, ...]:
+        """Return each issue's stride in the dense index (index = Σ level × stride; the last issue varies fastest)."""
+        return tuple(int(s) for s in self._strides)
+
+    @property
     def cardinality(self) -> int:
         """Return the size of the full product (infeasible outcomes included)."""
         return math.prod(self.cardinalities)

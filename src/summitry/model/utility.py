@@ -224,7 +224,7 @@ class LinearAdditive:
         """Return the utilities of an array of outcome indices."""
         idx = np.asarray(indices, dtype=np.int64).reshape(-1)
         total = np.zeros(idx.shape[0])
-        for table, stride, card in zip(self._tables, self.space._strides, self.space._cardinalities, strict=True):
+        for table, stride, card in zip(self._tables, self.space.strides, self.space.cardinalities, strict=True):
             total += table[(idx // stride) % card]
         return total
 
