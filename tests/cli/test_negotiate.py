@@ -16,8 +16,8 @@ summitry.cli._register()
 runner = CliRunner()
 
 KEYS = {
-    "scenario", "protocol", "agents", "seed", "agreement", "utilities",
-    "reason", "rounds", "pareto_distance", "nash_distance",
+    "scenario", "protocol", "agents", "seed", "agreement", "utilities", "discounted_utilities",
+    "reason", "rounds", "distance_space", "pareto_distance", "nash_distance",
 }  # fmt: skip
 
 

@@ -21,13 +21,25 @@ from .bargaining import (
     opposition,
 )
 from .pareto import ScenarioFrontier, dominates, pareto_frontier, scenario_frontier, scenario_utilities
-from .report import POINT_LABELS, POINT_NAMES, AgreementMetrics, ScenarioAnalysis, agreement_metrics, analyze
+from .report import (
+    DISTANCE_SPACE,
+    POINT_LABELS,
+    POINT_NAMES,
+    AgreementMetrics,
+    FinishedNegotiation,
+    ScenarioAnalysis,
+    agreement_metrics,
+    analyze,
+    result_metrics,
+)
 
 __all__ = [
+    "DISTANCE_SPACE",
     "POINT_LABELS",
     "POINT_NAMES",
     "AgreementMetrics",
     "BargainingPoint",
+    "FinishedNegotiation",
     "ScenarioAnalysis",
     "ScenarioFrontier",
     "agreement_metrics",
@@ -45,6 +57,7 @@ __all__ = [
     "nash_row",
     "opposition",
     "pareto_frontier",
+    "result_metrics",
     "scenario_frontier",
     "scenario_utilities",
 ]

@@ -2,19 +2,27 @@
 
 :func:`analyze` computes the Pareto frontier once (chunked for big spaces) and derives the
 four bargaining points and the opposition from it. :func:`agreement_metrics` then measures
-an agreement (or no agreement) against that analysis; the CLI, the negotiation engine and
-the summit report all use these two.
+an agreement (or no agreement) against that analysis, and :func:`result_metrics` does the
+same for a finished negotiation's result; the CLI, the negotiation engine, the summit report
+and the tournament all use these.
+
+Discounts: every analysis number lives in the space of undiscounted utilities
+(:data:`DISTANCE_SPACE`); the discounted utilities a protocol paid are reported beside the
+undiscounted ones, never instead of them (:class:`AgreementMetrics`).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from summitry.errors import InvalidOutcomeError
-from summitry.model import Scenario
+from summitry.model import Outcome, Scenario
 
 from .bargaining import (
     BargainingPoint,
@@ -28,7 +36,25 @@ from .bargaining import (
 )
 from .pareto import scenario_frontier
 
-__all__ = ["POINT_LABELS", "POINT_NAMES", "AgreementMetrics", "ScenarioAnalysis", "agreement_metrics", "analyze"]
+__all__ = [
+    "DISTANCE_SPACE",
+    "POINT_LABELS",
+    "POINT_NAMES",
+    "AgreementMetrics",
+    "FinishedNegotiation",
+    "ScenarioAnalysis",
+    "agreement_metrics",
+    "analyze",
+    "result_metrics",
+]
+
+DISTANCE_SPACE = "undiscounted"
+"""The utility space every distance, frontier and solution point is measured in.
+
+The analysis of a scenario does not depend on when an agreement is reached, so it lives in
+the space of *undiscounted* utilities; a time discount (GENIUS's ``u·δ^t``) only changes
+what a party is paid, which :attr:`AgreementMetrics.discounted_utilities` reports beside.
+"""
 
 POINT_NAMES = ("nash", "kalai_smorodinsky", "max_welfare", "egalitarian")
 """The solution points an analysis carries, in display order."""
@@ -129,27 +155,71 @@ def analyze(scenario: Scenario, *, chunk_size: int = 1 << 20) -> ScenarioAnalysi
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AgreementMetrics:
-    """How good an agreement (or no agreement) is, measured in utility space.
+    """How good an agreement (or no agreement) is, measured in undiscounted utility space.
 
-    ``index`` is None for no agreement, whose utilities are the reservation values.
-    ``to_points`` maps each solution point's name to the Euclidean distance from the
-    agreement's utilities to that point's (None where the point does not exist).
+    The rule (as GENIUS reports results): ``utilities`` are each party's *undiscounted*
+    utility of the agreement (its reservation value when there is none), and every other
+    number here — ``welfare``, ``pareto_optimal``, ``rational``, ``to_frontier`` and
+    ``to_points`` — is computed from them, in the space of :data:`DISTANCE_SPACE`, where the
+    frontier and the solution points live. ``discounted_utilities`` are what each party was
+    actually paid once a discount factor is applied (``u·δ^t`` at the agreement's relative
+    time t); they equal ``utilities`` when no discount applies.
+
+    ``index`` is None for no agreement. ``to_points`` maps each solution point's name to the
+    Euclidean distance from ``utilities`` to that point's (None where the point does not exist).
+
+    .. versionchanged:: 0.1
+       ``discounted_utilities`` added, so that discounted and undiscounted values are never
+       mixed without a label.
     """
 
     index: int | None
     utilities: tuple[float, ...]
+    discounted_utilities: tuple[float, ...]
     welfare: float
     pareto_optimal: bool
     rational: bool
     to_frontier: float
     to_points: dict[str, float | None]
 
+    @property
+    def discounted(self) -> bool:
+        """Return whether a discount changed what some party was paid."""
+        return any(
+            not (math.isclose(u, d, rel_tol=1e-12, abs_tol=1e-12) or (math.isnan(u) and math.isnan(d)))
+            for u, d in zip(self.utilities, self.discounted_utilities, strict=True)
+        )
 
-def agreement_metrics(analysis: ScenarioAnalysis, index: int | None) -> AgreementMetrics:
+
+class FinishedNegotiation(Protocol):
+    """What :func:`result_metrics` reads from a result, e.g. a :class:`summitry.protocols.Result`.
+
+    ``utilities`` are what the protocol paid each party: discounted where a discount applies.
+    """
+
+    @property
+    def agreement(self) -> Outcome | None:
+        """Return the agreed outcome, or None."""
+        ...
+
+    @property
+    def utilities(self) -> tuple[float, ...]:
+        """Return each party's (possibly discounted) utility of the ending."""
+        ...
+
+
+def agreement_metrics(
+    analysis: ScenarioAnalysis, index: int | None, *, discounted_utilities: Sequence[float] | None = None
+) -> AgreementMetrics:
     """Return the distances of outcome ``index`` (None: no agreement) to the frontier and each point.
 
+    ``discounted_utilities`` are what a protocol paid each party (see
+    :attr:`AgreementMetrics.discounted_utilities`); left out, they equal the undiscounted
+    utilities. Distances are always measured between undiscounted utilities.
+
     Raises:
-        InvalidOutcomeError: ``index`` is not an outcome of the scenario's space.
+        InvalidOutcomeError: ``index`` is not an outcome of the scenario's space, or
+            ``discounted_utilities`` does not hold one value per party.
     """
     if index is None:
         utilities = np.asarray(analysis.reserved, dtype=float)
@@ -161,16 +231,42 @@ def agreement_metrics(analysis: ScenarioAnalysis, index: int | None) -> Agreemen
             raise InvalidOutcomeError(f"outcome index {index} is outside 0..{space.cardinality - 1}")
         utilities = analysis.scenario.utilities(np.array([index], dtype=np.int64))[0]
         optimal = analysis.is_pareto_optimal(index)
+    plain = tuple(float(x) for x in utilities)
+    if discounted_utilities is None:
+        paid = plain
+    else:
+        paid = tuple(float(x) for x in discounted_utilities)
+        if len(paid) != len(plain):
+            raise InvalidOutcomeError(
+                f"discounted utilities: expected one per party {list(analysis.parties)}, got {len(paid)}: {list(paid)}"
+            )
     reserved = np.asarray(analysis.reserved, dtype=float)
     to_points = {
         name: (None if p is None else distance(utilities, p.utilities)) for name, p in analysis.points().items()
     }
     return AgreementMetrics(
         index=index,
-        utilities=tuple(float(x) for x in utilities),
+        utilities=plain,
+        discounted_utilities=paid,
         welfare=float(utilities.sum()),
         pareto_optimal=optimal,
         rational=bool((utilities >= reserved).all()),
         to_frontier=distance_to_frontier(utilities, analysis.frontier_utilities),
         to_points=to_points,
     )
+
+
+def result_metrics(analysis: ScenarioAnalysis, result: FinishedNegotiation) -> AgreementMetrics:
+    """Return the metrics of a finished negotiation: both undiscounted and discounted utilities.
+
+    ``result`` is a :class:`summitry.protocols.Result` (or anything with its ``agreement``
+    and ``utilities``). Its ``utilities`` are what the protocol paid (discounted where a
+    discount applies) and become :attr:`AgreementMetrics.discounted_utilities`; the
+    undiscounted ``utilities`` and every distance are computed from the scenario.
+
+    Raises:
+        InvalidOutcomeError: the agreement is not an outcome of the analysed scenario.
+    """
+    agreement = result.agreement
+    index = None if agreement is None else analysis.scenario.space.index_of(agreement)
+    return agreement_metrics(analysis, index, discounted_utilities=result.utilities)

@@ -132,44 +132,67 @@ def show_event(event: Event, scenario: Scenario) -> None:
 
 
 def show_result(payload: dict[str, Any], scenario: Scenario) -> None:
-    """Print the result: the agreement or why there is none, utilities, distances."""
+    """Print the result: the agreement or why there is none, utilities, distances.
+
+    Where a discount applies, each party's undiscounted and discounted utility are both
+    shown, and the distances say that they are measured between undiscounted utilities.
+    """
     agreement = payload["agreement"]
+    rounds = _count(payload["rounds"], "round")
     if agreement is None:
-        console.print(f"no agreement ({payload['reason']}) after {payload['rounds']} rounds", markup=False)
+        console.print(f"no agreement ({payload['reason']}) after {rounds}", markup=False)
     else:
         text = ", ".join(f"{k}={v}" for k, v in agreement.items())
-        console.print(f"agreement after {payload['rounds']} rounds: {text}", markup=False)
-    for party, utility, reserved in zip(
-        scenario.party_names, payload["utilities"], scenario.reserved_values, strict=True
+        console.print(f"agreement after {rounds}: {text}", markup=False)
+    discounted = payload["discounted_utilities"] != payload["utilities"]
+    for party, utility, paid, reserved in zip(
+        scenario.party_names,
+        payload["utilities"],
+        payload["discounted_utilities"],
+        scenario.reserved_values,
+        strict=True,
     ):
-        console.print(f"  {party:<12} utility {_number(utility)}  (reservation {reserved:.3f})", markup=False)
+        paid_text = f"  discounted {_number(paid)}" if discounted else ""
+        console.print(
+            f"  {party:<12} utility {_number(utility)}{paid_text}  (reservation {reserved:.3f})", markup=False
+        )
+    space = f" (between {payload['distance_space']} utilities)" if discounted else ""
     console.print(
-        f"distance to the Pareto frontier {_number(payload['pareto_distance'])}, "
+        f"distance{space} to the Pareto frontier {_number(payload['pareto_distance'])}, "
         f"to the Nash point {_number(payload['nash_distance'])}",
         markup=False,
     )
 
 
 def result_payload(trace: Trace, scenario: Scenario) -> dict[str, Any]:
-    """Return the JSON summary of a finished trace (plain values only; non-finite numbers as null)."""
-    from summitry.analysis import agreement_metrics, analyze
+    """Return the JSON summary of a finished trace (plain values only; non-finite numbers as null).
+
+    ``utilities`` are undiscounted, ``discounted_utilities`` what the protocol paid (equal
+    without a discount); ``distance_space`` names the space the distances are measured in.
+    """
+    from summitry.analysis import DISTANCE_SPACE, analyze, result_metrics
 
     result = trace.result
     assert result is not None  # reason: only finished traces are summarised
-    index = None if result.agreement is None else scenario.space.index_of(result.agreement)
-    metrics = agreement_metrics(analyze(scenario), index)
+    metrics = result_metrics(analyze(scenario), result)
     return {
         "scenario": trace.header.scenario,
         "protocol": trace.header.protocol,
         "agents": list(trace.header.agents),
         "seed": trace.header.seed,
         "agreement": None if result.agreement is None else _outcome_dict(scenario, result.agreement),
-        "utilities": [_finite(u) for u in result.utilities],
+        "utilities": [_finite(u) for u in metrics.utilities],
+        "discounted_utilities": [_finite(u) for u in metrics.discounted_utilities],
         "reason": result.reason,
         "rounds": result.rounds,
+        "distance_space": DISTANCE_SPACE,
         "pareto_distance": _finite(metrics.to_frontier),
         "nash_distance": _finite(metrics.to_points.get("nash")),
     }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _outcome_dict(scenario: Scenario, outcome: Outcome) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from summitry.analysis import ScenarioAnalysis
+from summitry.analysis import ScenarioAnalysis, result_metrics
 from summitry.model import Scenario
 from summitry.protocols import Trace
 
@@ -29,6 +29,10 @@ def plot_negotiation(
     Left: the utility space of the first two parties — outcomes (grey), the Pareto frontier,
     each party's offers (mediation: the mediator's proposals), the agreement and the Nash
     point. Right: the utility of each offer to each party over the rounds.
+
+    Everything is drawn in undiscounted utilities (the space of the frontier and the Nash
+    point); where a discount applies, the axes say so and the agreement's legend entry gives
+    the discounted utilities each party was paid.
     """
     from matplotlib.figure import Figure
 
@@ -65,13 +69,20 @@ def plot_negotiation(
             [nash[0]], [nash[1]], marker="*", s=200, c="gold", edgecolors="black", label="Nash", zorder=5
         )
     result = trace.result
+    discounted = False
     if result is not None and result.agreement is not None:
-        agreed = [float(p.utility(result.agreement)) for p in scenario.parties]
-        space_axes.scatter([agreed[0]], [agreed[1]], marker="X", s=160, c="black", label="agreement", zorder=6)
+        metrics = result_metrics(analysis, result)
+        agreed = metrics.utilities
+        discounted = metrics.discounted
+        label = "agreement"
+        if discounted:
+            label += " (discounted: " + ", ".join(f"{u:.2f}" for u in metrics.discounted_utilities) + ")"
+        space_axes.scatter([agreed[0]], [agreed[1]], marker="X", s=160, c="black", label=label, zorder=6)
     space_axes.axvline(analysis.reserved[0], ls=":", color="#555555", lw=1)
     space_axes.axhline(analysis.reserved[1], ls=":", color="#555555", lw=1)
-    space_axes.set_xlabel(f"utility of {parties[0]}")
-    space_axes.set_ylabel(f"utility of {parties[1]}")
+    unit = "undiscounted utility" if discounted else "utility"
+    space_axes.set_xlabel(f"{unit} of {parties[0]}")
+    space_axes.set_ylabel(f"{unit} of {parties[1]}")
     if result is None:
         ending = "still running"
     elif result.agreement is not None:
@@ -82,7 +93,7 @@ def plot_negotiation(
     space_axes.legend(loc="lower left", fontsize=7, framealpha=0.85)
     space_axes.grid(True, alpha=0.3)
     time_axes.set_xlabel("round")
-    time_axes.set_ylabel("utility")
+    time_axes.set_ylabel(unit)
     time_axes.set_title("utility of the offers to each party (colour) over time", fontsize=10)
     if by:
         time_axes.legend(loc="best", fontsize=7, framealpha=0.85)

@@ -157,7 +157,8 @@ def _negotiation_context(report: NegotiationReport, slug: str, figures: list[dic
         {
             "name": party,
             "reserved": f"{analysis.reserved[i]:.3f}",
-            "reached": f"{result.utilities[i]:.3f}",
+            "reached": f"{metrics.utilities[i]:.3f}",
+            "paid": f"{metrics.discounted_utilities[i]:.3f}",
             "points": ["—" if p is None else f"{p.utilities[i]:.3f}" for p in points.values()],
         }
         for i, party in enumerate(scenario.party_names)
@@ -183,6 +184,7 @@ def _negotiation_context(report: NegotiationReport, slug: str, figures: list[dic
         "parties": parties,
         "outcomes": f"{analysis.outcomes:,}",
         "frontier": f"{analysis.frontier_indices.shape[0]:,}",
+        "discounted": metrics.discounted,
         "to_frontier": f"{metrics.to_frontier:.3f}",
         "to_nash": "—" if to_nash is None else f"{to_nash:.3f}",
         "pareto_optimal": "yes" if metrics.pareto_optimal else "no",

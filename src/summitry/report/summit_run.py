@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from summitry.agents import negotiator_from_text
-from summitry.analysis import AgreementMetrics, ScenarioAnalysis, agreement_metrics, analyze
+from summitry.analysis import AgreementMetrics, ScenarioAnalysis, analyze, result_metrics
 from summitry.errors import AgendaError
 from summitry.formats import load_scenario
 from summitry.model import Scenario
@@ -88,8 +88,7 @@ def _run_meeting(meeting: Meeting, say: Callable[[str], None]) -> NegotiationRep
     analysis = analyze(scenario)
     result = trace.result
     assert result is not None  # reason: negotiate returns finished traces
-    index = None if result.agreement is None else scenario.space.index_of(result.agreement)
-    metrics = agreement_metrics(analysis, index)
+    metrics = result_metrics(analysis, result)
     road_map = None
     if result.agreement is not None:
         road_map = road_map_for(scenario, result.agreement, start=meeting.end.date(), progress=say)
@@ -124,14 +123,22 @@ def _agents_in_party_order(
 
 
 def explain(scenario: Scenario, analysis: ScenarioAnalysis, trace: Trace) -> str:
-    """Return one or two sentences on how the negotiation ended, measured against what was possible."""
+    """Return one or two sentences on how the negotiation ended, measured against what was possible.
+
+    Utilities are undiscounted, like the Nash point they are compared with; where a discount
+    applies, the discounted utilities each party was paid follow in parentheses.
+    """
     result = trace.result
     assert result is not None  # reason: only finished traces are explained
-    parts = " and ".join(f"{p} {u:.2f}" for p, u in zip(scenario.party_names, result.utilities, strict=True))
+    metrics = result_metrics(analysis, result)
+    parts = " and ".join(f"{p} {u:.2f}" for p, u in zip(scenario.party_names, metrics.utilities, strict=True))
     if result.agreement is not None:
         nash = analysis.nash
+        paid = ""
+        if metrics.discounted:
+            paid = " (discounted for time: " + " and ".join(f"{u:.2f}" for u in metrics.discounted_utilities) + ")"
         gap = "" if nash is None else f"; the Nash point would give {_fmt(nash.utilities)}"
-        return f"Agreement after {result.rounds} rounds: utilities {parts}{gap}."
+        return f"Agreement after {_count(result.rounds, 'round')}: utilities {parts}{paid}{gap}."
     reserved = " and ".join(f"{p} {r:.2f}" for p, r in zip(scenario.party_names, analysis.reserved, strict=True))
     rational = int(np.count_nonzero(analysis.rational))
     why = {"deadline": "the deadline passed", "ended": "a party walked away", "failed": "a negotiator failed"}
