@@ -36,6 +36,9 @@ def _register() -> None:
     # Each command module adds itself to ``app`` when imported; the list is the CLI's table
     # of contents. Add a line here when adding a command module.
     from summitry.cli import _commands  # noqa: F401
+    from summitry.cli._help import plain_help
+
+    plain_help()
 
 
 def main() -> None:
