@@ -39,7 +39,7 @@ def test_json_output_has_exactly_the_documented_keys(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert list(payload) == [
-        "scenario", "parties", "outcomes", "reserved", "pareto",
+        "scenario", "parties", "outcomes", "combinations", "opposition", "reserved", "worst", "best", "pareto",
         "nash", "kalai_smorodinsky", "max_welfare", "egalitarian",
     ]  # fmt: skip
     assert payload["scenario"] == "Laptop"
@@ -125,3 +125,23 @@ _PROFILE = """<utility_space>
 <reservation value="{r}"/>
 </utility_space>
 """
+
+
+def test_json_carries_every_number_the_tables_show(runner: CliRunner) -> None:
+    """Opposition, sizes and each party's reservation, worst and best utility are in both views."""
+    table = runner.invoke(app, ["analyze", "hanoi-deal"], env={"COLUMNS": "160"})
+    result = runner.invoke(app, ["analyze", "hanoi-deal", "--json"])
+    assert table.exit_code == 0 and result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert f"{payload['outcomes']:,} feasible outcomes" in table.stdout
+    assert payload["combinations"] == payload["outcomes"] == 2916
+    assert f"opposition {payload['opposition']:.3f}" in table.stdout
+    assert 0.0 < payload["opposition"] < 1.0
+    for party, reserved, worst, best in zip(
+        payload["parties"], payload["reserved"], payload["worst"], payload["best"], strict=True
+    ):
+        assert worst <= reserved <= best
+        row = next(line for line in table.stdout.splitlines() if line.strip("│ ").startswith(party + " "))
+        assert all(f"{v:.4f}" in row for v in (reserved, worst, best)), row
+    rational = sum(p["rational"] for p in payload["pareto"])
+    assert f"{len(payload['pareto']):,} on the Pareto frontier, {rational:,} of them rational" in table.stdout

@@ -47,7 +47,12 @@ def analyze_command(
 
 
 def analysis_payload(result: ScenarioAnalysis) -> dict[str, Any]:
-    """Return the JSON-ready summary of an analysis (plain ints, floats and strings only)."""
+    """Return the JSON-ready summary of an analysis (plain ints, floats and strings only).
+
+    It carries everything the tables show: sizes (``outcomes`` feasible of ``combinations``),
+    ``opposition``, each party's ``reserved``, ``worst`` and ``best`` utility (in ``parties``
+    order), the frontier with its ``rational`` flags, and the four solution points.
+    """
     space = result.scenario.space
     outcomes = space.outcomes(result.frontier_indices)
     pareto = [
@@ -58,7 +63,11 @@ def analysis_payload(result: ScenarioAnalysis) -> dict[str, Any]:
         "scenario": result.name,
         "parties": list(result.parties),
         "outcomes": int(result.outcomes),
+        "combinations": int(space.cardinality),
+        "opposition": float(result.opposition),
         "reserved": _floats(result.reserved),
+        "worst": _floats(result.worst),
+        "best": _floats(result.best),
         "pareto": pareto,
     }
     for name, point in result.points().items():

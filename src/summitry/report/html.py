@@ -106,7 +106,7 @@ def _install(files: dict[str, bytes], target: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _render(outcome: SummitOutcome, negotiations: list[dict], road_maps: list[dict]) -> str:
+def _render(outcome: SummitOutcome, negotiations: list[dict[str, Any]], road_maps: list[dict[str, Any]]) -> str:
     template_text = resources.files("summitry.report").joinpath("templates/summit.html.j2").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     agenda = outcome.agenda
@@ -136,7 +136,7 @@ def _render(outcome: SummitOutcome, negotiations: list[dict], road_maps: list[di
     )
 
 
-def _negotiation_context(report: NegotiationReport, slug: str, figures: list[dict], trace_name: str) -> dict:
+def _negotiation_context(report: NegotiationReport, slug: str, figures: list[dict[str, Any]], trace_name: str) -> dict[str, Any]:
     scenario, analysis, metrics = report.scenario, report.analysis, report.metrics
     result = report.trace.result
     assert result is not None  # reason: reports are built from finished traces
@@ -201,7 +201,7 @@ def _heading(report: NegotiationReport) -> str:
     return f"The deal ({report.scenario.name})"
 
 
-def _road_map_context(scenario: str, road_map: RoadMap, figure: str) -> dict:
+def _road_map_context(scenario: str, road_map: RoadMap, figure: str) -> dict[str, Any]:
     phases = []
     for phase, exposure in zip(road_map.phases, road_map.exposure, strict=True):
         checkpoint = phase.checkpoint
