@@ -60,7 +60,10 @@ def test_status_as_json(tmp_path: Path) -> None:
     )
     assert code == 0, stderr
     report = json.loads(stdout)
-    assert set(report) == {"today", "current_phase", "next_phase", "may_start_next_phase", "reasons", "commitments"}
+    assert set(report) == {
+        "today", "current_phase", "next_phase", "may_start_next_phase", "reasons",
+        "on_track", "violated", "late", "alerts", "commitments",
+    }  # fmt: skip
     assert report["today"] == "2019-08-20" and report["next_phase"] == 3
     assert report["may_start_next_phase"] is False
     assert any("enrichment-hall" in reason for reason in report["reasons"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
@@ -15,7 +16,29 @@ from summitry.errors import SummitryError
 
 __all__ = ["console", "err_console", "fail", "handles_errors", "print_json"]
 
-console = Console(highlight=False, soft_wrap=True)
+
+
+def _terminal_size() -> tuple[int | None, int | None]:
+    """Return the terminal's (columns, lines) where rich would otherwise assume 80 columns.
+
+    rich reads the size of whichever standard stream is a terminal, but gives a "dumb"
+    terminal (``TERM=dumb``, as in Emacs shells and some CI consoles) 80 columns whatever its
+    real width; tables were then cut at 80 columns in wider windows. ``COLUMNS`` still wins.
+    """
+    if os.environ.get("COLUMNS", "").isdigit() or os.environ.get("TERM", "").lower() not in ("dumb", "unknown"):
+        return None, None
+    for descriptor in (1, 2, 0):
+        try:
+            size = os.get_terminal_size(descriptor)
+        except (OSError, ValueError):
+            continue
+        if size.columns > 0:
+            return size.columns, size.lines or 25
+    return None, None
+
+
+_COLUMNS, _LINES = _terminal_size()
+console = Console(highlight=False, soft_wrap=True, width=_COLUMNS, height=_LINES)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 P = ParamSpec("P")

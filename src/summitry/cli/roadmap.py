@@ -104,9 +104,15 @@ def status_command(
     events_file: Path = typer.Argument(..., metavar="EVENTS", help="An events file (YAML)."),
     today: str | None = typer.Option(None, "--today", help="Report as of this day, YYYY-MM-DD (default: today)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the table."),
+    check: bool = typer.Option(
+        False, "--check", help="Exit with code 1 when any commitment is violated or late (for scripts and cron)."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
-    """Print what is done, due, late or violated, and whether the next phase may start and why."""
+    """Print what is done, due, late or violated, and whether the next phase may start and why.
+
+    The last line always says whether anything is violated or late, whatever the phase.
+    """
     as_of = _day(today, "--today") or date.today()
     road_map = read_plan(plan_file)
     tracker = Tracker(road_map)
@@ -117,6 +123,8 @@ def status_command(
         print_json(_status_document(report))
     else:
         _print_status(report)
+    if check and not report.on_track:
+        raise typer.Exit(1)
 
 
 def _status_document(report: Status) -> dict[str, object]:
@@ -129,6 +137,10 @@ def _status_document(report: Status) -> dict[str, object]:
         "next_phase": report.next_phase,
         "may_start_next_phase": report.may_start_next_phase,
         "reasons": list(report.reasons),
+        "on_track": report.on_track,
+        "violated": [s.commitment.id for s in report.violated],
+        "late": [s.commitment.id for s in report.late],
+        "alerts": list(report.alerts),
         "commitments": [
             {
                 "id": s.commitment.id,
@@ -159,7 +171,10 @@ def _flags(commitment: Commitment) -> str:
 
 
 def _print_plan(road_map: RoadMap) -> None:
-    title = f"Road-map: {len(road_map.phases)} phases; exposure after each phase (largest {road_map.max_exposure:g})"
+    title = (
+        f"Road-map: {_count(len(road_map.phases), 'phase')}; exposure after each phase "
+        f"(largest {road_map.max_exposure:g})"
+    )
     table = Table(title=title)
     table.add_column("phase", justify="right")
     table.add_column("dates", no_wrap=True)
@@ -208,11 +223,30 @@ def _print_status(status: Status) -> None:
         table.add_row(s.commitment.id, s.commitment.owner, str(s.phase), str(s.due), s.state.value, "; ".join(notes))
     console.print(table)
     if status.next_phase is None:
-        console.print(f"Phase {status.current_phase} is the last phase.", markup=False)
-        return
-    verdict = "yes" if status.may_start_next_phase else "no"
-    console.print(
-        f"Current phase: {status.current_phase}. May phase {status.next_phase} start? {verdict}", markup=False
-    )
-    for reason in status.reasons:
-        console.print(f"  - {reason}", markup=False)
+        console.print(f"Current phase: {status.current_phase}, the last phase.", markup=False)
+    else:
+        verdict = "yes" if status.may_start_next_phase else "no"
+        console.print(
+            f"Current phase: {status.current_phase}. May phase {status.next_phase} start? {verdict}", markup=False
+        )
+        for reason in status.reasons:
+            console.print(f"  - {reason}", markup=False)
+    for alert in status.alerts:
+        console.print(f"  ! {alert}", markup=False)
+    console.print(_bottom_line(status), markup=False)
+
+
+def _bottom_line(status: Status) -> str:
+    """Return the last line of a status: on track, or what is violated and what is late."""
+    if status.on_track:
+        return "On track: nothing is violated or late."
+    parts = []
+    if status.violated:
+        parts.append(f"{len(status.violated)} violated ({', '.join(s.commitment.id for s in status.violated)})")
+    if status.late:
+        parts.append(f"{len(status.late)} late ({', '.join(s.commitment.id for s in status.late)})")
+    return "NOT on track: " + "; ".join(parts) + "."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -81,7 +81,9 @@ class Status:
     """A report on a road-map as of ``today``.
 
     ``current_phase`` is the latest phase in which anything has started (1 before anything has);
-    ``next_phase`` is the one after it (None after the last phase).
+    ``next_phase`` is the one after it (None after the last phase). Whatever the phase,
+    :attr:`violated`, :attr:`late` and :attr:`alerts` say what went wrong, and
+    :attr:`on_track` is False as soon as anything is violated or late.
     """
 
     today: date
@@ -90,6 +92,35 @@ class Status:
     next_phase: int | None
     may_start_next_phase: bool
     reasons: tuple[str, ...]
+
+    @property
+    def violated(self) -> tuple[CommitmentStatus, ...]:
+        """Return the commitments reported violated (in plan order)."""
+        return tuple(s for s in self.commitments if s.state is CommitmentState.VIOLATED)
+
+    @property
+    def late(self) -> tuple[CommitmentStatus, ...]:
+        """Return the commitments whose phase has ended without them being done (in plan order)."""
+        return tuple(s for s in self.commitments if s.state is CommitmentState.LATE)
+
+    @property
+    def on_track(self) -> bool:
+        """Return whether nothing is violated and nothing is late."""
+        return not self.violated and not self.late
+
+    @property
+    def alerts(self) -> tuple[str, ...]:
+        """Return one line per violated commitment, then one per late one (empty when on track)."""
+        lines = [
+            f"{s.commitment.id} ({s.commitment.owner}, phase {s.phase}) was violated on "
+            + ", ".join(str(d) for d in s.violations)
+            for s in self.violated
+        ]
+        lines += [
+            f"{s.commitment.id} ({s.commitment.owner}, phase {s.phase}) is late: due {s.due}, not done"
+            for s in self.late
+        ]
+        return tuple(lines)
 
     def of(self, commitment_id: str) -> CommitmentStatus:
         """Return the status of one commitment.
