@@ -27,7 +27,7 @@ def _usage_display_name(self: Any) -> str:
 
 def plain_help() -> None:
     """Make typer's help show ``NAME``/``[NAME]`` in usage lines and no ``<bool>`` beside flags (idempotent)."""
-    global _installed  # noqa: PLW0603  # reason: install once per process
+    global _installed  # reason: install once per process
     if _installed:
         return
     argument = getattr(core, "TyperArgument", None)

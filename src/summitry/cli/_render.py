@@ -17,7 +17,6 @@ from summitry.errors import SummitryError
 __all__ = ["console", "err_console", "fail", "handles_errors", "print_json"]
 
 
-
 def _terminal_size() -> tuple[int | None, int | None]:
     """Return the terminal's (columns, lines) where rich would otherwise assume 80 columns.
 

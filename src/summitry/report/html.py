@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -136,7 +137,9 @@ def _render(outcome: SummitOutcome, negotiations: list[dict[str, Any]], road_map
     )
 
 
-def _negotiation_context(report: NegotiationReport, slug: str, figures: list[dict[str, Any]], trace_name: str) -> dict[str, Any]:
+def _negotiation_context(
+    report: NegotiationReport, slug: str, figures: list[dict[str, Any]], trace_name: str
+) -> dict[str, Any]:
     scenario, analysis, metrics = report.scenario, report.analysis, report.metrics
     result = report.trace.result
     assert result is not None  # reason: reports are built from finished traces
