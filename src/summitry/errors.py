@@ -24,6 +24,9 @@ know summitry::
     ├── AgentCheckError (AssertionError)          a negotiator failed check_negotiator
     ├── AgentParameterError (ValueError)          "boulware:exponent=x" names or sets a parameter wrongly
     ├── TraceError (ValueError)                   a trace that cannot be replayed or parsed
+    ├── StoreError (RuntimeError)                 a database URL or a stored session is unusable
+    │   └── UnknownSessionError (also LookupError) no stored session has this id
+    ├── EnvoyError (RuntimeError)                 the server refused an envoy or could not be reached
     ├── RoadmapError (ValueError)
     │   ├── CyclicPrerequisiteError
     │   ├── UnknownCommitmentError (also LookupError)
@@ -49,6 +52,7 @@ __all__ = [
     "AgentCheckError",
     "AgentParameterError",
     "CyclicPrerequisiteError",
+    "EnvoyError",
     "IllegalActionError",
     "InvalidIssueError",
     "InvalidMeetingError",
@@ -64,6 +68,7 @@ __all__ = [
     "RoadmapError",
     "RoadmapFileError",
     "ScenarioFormatError",
+    "StoreError",
     "SummitFileError",
     "SummitryError",
     "TournamentError",
@@ -75,6 +80,7 @@ __all__ = [
     "UnknownNameError",
     "UnknownProtocolError",
     "UnknownScenarioError",
+    "UnknownSessionError",
     "UnknownSummitError",
     "UnknownTimeZoneError",
     "UnsafeXMLError",
@@ -147,6 +153,18 @@ class MechanismFinishedError(ProtocolError):
 
 class TraceError(SummitryError, ValueError):
     """A trace could not be parsed or replayed."""
+
+
+class StoreError(SummitryError, RuntimeError):
+    """A database URL is not one summitry can use, or a stored session cannot be used."""
+
+
+class UnknownSessionError(StoreError, LookupError):
+    """No stored session has this id."""
+
+
+class EnvoyError(SummitryError, RuntimeError):
+    """An envoy could not take part: the server refused it, or stayed unreachable."""
 
 
 class RoadmapError(SummitryError, ValueError):

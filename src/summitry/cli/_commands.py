@@ -10,3 +10,6 @@ from summitry.cli import replay  # noqa: F401
 from summitry.cli import roadmap  # noqa: F401
 from summitry.cli import demo  # noqa: F401
 from summitry.cli import tournament  # noqa: F401
+from summitry.cli import serve  # noqa: F401
+from summitry.cli import envoy  # noqa: F401
+from summitry.cli import db  # noqa: F401

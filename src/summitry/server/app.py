@@ -1,0 +1,79 @@
+"""The app factory: ``create_app(settings)`` builds the FastAPI app on a store (no globals).
+
+On start-up the database is migrated, every open session resumes from its log, and a
+clock task applies deadlines and per-action time limits; built-in agents act in worker
+threads as soon as it is their turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from summitry import __version__
+from summitry.store import SessionStore, make_engine
+
+from .api import make_router
+from .hub import Hub
+from .limits import Limits, RateLimiter
+from .problems import install_handlers
+
+__all__ = ["ServerSettings", "create_app"]
+
+log = logging.getLogger(__name__)
+
+CLOCK_PERIOD = 0.2
+"""Seconds between two looks of the server clock at the sessions' deadlines."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServerSettings:
+    """How a server runs: where it stores sessions, who may create them, and its limits."""
+
+    database_url: str = "sqlite:///./summitry.db"
+    admin_key: str | None = None  # if set, creating a session needs it as the bearer token
+    limits: Limits = field(default_factory=Limits)
+
+
+def create_app(settings: ServerSettings | None = None, *, store: SessionStore | None = None) -> FastAPI:
+    """Return the server's app for ``settings`` (or on an already opened ``store``)."""
+    settings = settings or ServerSettings()
+    store = store or SessionStore(make_engine(settings.database_url))
+    hub = Hub(store)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        await run_in_threadpool(store.upgrade)
+        hub.start()
+        resumed = await run_in_threadpool(hub.resume_all)
+        if resumed:
+            log.info("resumed %d open session(s) from their logs", len(resumed))
+        clock = loop.create_task(_clock(hub))
+        try:
+            yield
+        finally:
+            clock.cancel()
+            await run_in_threadpool(hub.stop)
+
+    app = FastAPI(title="summitry", version=__version__, lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
+    app.state.hub = hub
+    app.state.settings = settings
+    install_handlers(app)
+    app.include_router(make_router(hub, settings.limits, settings.admin_key, RateLimiter()))
+    return app
+
+
+async def _clock(hub: Hub) -> None:
+    while True:
+        await asyncio.sleep(CLOCK_PERIOD)
+        try:
+            await run_in_threadpool(hub.expire_due)
+        except Exception:  # the clock must keep ticking whatever one session does
+            log.exception("the server clock failed once")

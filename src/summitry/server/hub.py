@@ -1,0 +1,335 @@
+"""The hub: every live session of one server, the store behind them, and who is waiting for what.
+
+All changes to a session go through the hub, under the session's lock: the live session
+computes the new log entries, the hub writes them to the store (one transaction, with the
+state and the action's idempotency answer), and only then keeps them in memory, wakes the
+clients waiting on the session and answers. If the write fails, the session is rebuilt from
+the stored log, so memory never runs ahead of the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from summitry.formats import scenario_from_document
+from summitry.store import LogEntry, SessionRecord, SessionStore
+from summitry.store.repository import ActionKey, TokenInfo, result_record
+
+from .problems import Conflict, NotFound, Unauthorized
+from .runtime import LiveSession
+from .tokens import Access, hash_token, new_session_id, new_token, same_hash
+from .views import party_documents
+
+__all__ = ["Hub", "NewSession"]
+
+log = logging.getLogger(__name__)
+
+_CACHE_FINISHED = 256
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewSession:
+    """A session just created: its id and its tokens (shown once, never stored in clear)."""
+
+    id: str
+    admin_token: str
+    observer_token: str
+    party_tokens: Mapping[str, str]
+
+
+class Hub:
+    """The server's sessions (see the module docstring)."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self.store = store
+        self._live: OrderedDict[str, LiveSession] = OrderedDict()
+        self._documents: dict[str, dict[str, dict[str, Any]]] = {}
+        self._tokens: dict[str, TokenInfo] = {}
+        self._guard = threading.RLock()
+        self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+        self._waiters_lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._scheduled: set[str] = set()
+
+    # -- wiring -----------------------------------------------------------------------------
+
+    def start(self, workers: int = 4) -> None:
+        """Start the worker threads that run built-in agents in the background."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="summitry-agents")
+
+    def stop(self) -> None:
+        """Stop the worker threads (waiting for the running ones) and close the store's connections."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def resume_all(self) -> list[str]:
+        """Load every open session from the store (after a start or a crash); return their ids."""
+        ids = []
+        for record in self.store.sessions(status="running", source="server"):
+            try:
+                live = self.live(record.id)
+            except Exception:  # one broken session must not keep the others down
+                log.exception("session %s could not be resumed from its log", record.id)
+                continue
+            ids.append(record.id)
+            if live.agent_turn():
+                self._schedule(record.id)
+        return ids
+
+    # -- creating ---------------------------------------------------------------------------
+
+    def create(self, record: SessionRecord) -> NewSession:
+        """Store a new session (and its first events) and return its tokens."""
+        session_id = new_session_id()
+        record = _with_id(record, session_id)
+        scenario = scenario_from_document(dict(record.scenario), f"session {session_id}")
+        live = LiveSession(record, scenario, ())
+        admin, observer = new_token(), new_token()
+        parties = {name: new_token() for name in record.parties}
+        tokens = [(hash_token(admin), "admin", None), (hash_token(observer), "observer", None)]
+        tokens += [(hash_token(token), "party", name) for name, token in parties.items()]
+        entries = live.pending_start
+        status = live.status
+        result = None if live.running else result_record(live.mechanism.result())
+        stored = _with_state(record, status, result)
+        self.store.create_session(stored, tokens, entries)
+        live.record = stored
+        live.commit(entries)
+        with self._guard:
+            self._live[session_id] = live
+            self._documents[session_id] = party_documents(scenario)
+        if live.agent_turn():
+            self._schedule(session_id)
+        return NewSession(id=session_id, admin_token=admin, observer_token=observer, party_tokens=parties)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def live(self, session_id: str) -> LiveSession:
+        """Return the live session ``session_id``, rebuilt from the store if it is not in memory.
+
+        Raises:
+            NotFound: no such session.
+        """
+        with self._guard:
+            live = self._live.get(session_id)
+            if live is not None:
+                self._live.move_to_end(session_id)
+                return live
+        from summitry.errors import UnknownSessionError
+
+        try:
+            record = self.store.session(session_id)
+        except UnknownSessionError:
+            raise NotFound(f"no session {session_id!r}") from None
+        if record.source != "server":
+            raise NotFound(f"no session {session_id!r}")
+        scenario = scenario_from_document(dict(record.scenario), f"session {session_id}")
+        keys = self.store.action_keys(session_id) if record.status == "running" else ()
+        live = LiveSession(record, scenario, self.store.entries(session_id), keys)
+        with self._guard:
+            existing = self._live.get(session_id)
+            if existing is not None:
+                return existing
+            self._live[session_id] = live
+            self._documents[session_id] = party_documents(scenario)
+            self._evict()
+        return live
+
+    def documents(self, session_id: str) -> dict[str, dict[str, Any]]:
+        """Return the parties' private documents of a loaded session."""
+        return self._documents[session_id]
+
+    def sessions(self) -> list[LiveSession]:
+        """Return the sessions in memory."""
+        with self._guard:
+            return list(self._live.values())
+
+    def _evict(self) -> None:
+        finished = [sid for sid, live in self._live.items() if not live.running]
+        for sid in finished[: max(0, len(finished) - _CACHE_FINISHED)]:
+            self._live.pop(sid, None)
+            self._documents.pop(sid, None)
+
+    # -- tokens -----------------------------------------------------------------------------
+
+    def authenticate(self, session_id: str, token: str | None) -> Access:
+        """Return who ``token`` speaks for in ``session_id``.
+
+        Raises:
+            Unauthorized: no token, an unknown or revoked one, or one of another session.
+        """
+        if token is None:
+            raise Unauthorized("missing token: send the header 'Authorization: Bearer TOKEN'")
+        digest = hash_token(token)
+        info = self._tokens.get(digest)
+        if info is None:
+            info = self.store.token(digest)
+            if info is not None:
+                self._tokens[digest] = info
+        if info is None or not same_hash(digest, hash_token(token)):
+            raise Unauthorized("unknown token for this session")
+        if info.session_id != session_id:
+            raise Unauthorized("unknown token for this session")
+        if info.revoked:
+            raise Unauthorized("this token was revoked by the session's admin")
+        return Access(session_id=session_id, role=info.role, party=info.party)
+
+    def reissue(self, session_id: str, role: str, party: str | None) -> str:
+        """Revoke the tokens of ``role``/``party`` and return a new one."""
+        self.revoke(session_id, role, party)
+        token = new_token()
+        self.store.add_token(session_id, hash_token(token), role, party)
+        return token
+
+    def revoke(self, session_id: str, role: str, party: str | None) -> int:
+        """Revoke the live tokens of ``role``/``party`` in ``session_id``; return how many."""
+        hashes = self.store.revoke(session_id, role, party)
+        for digest in hashes:
+            self._tokens.pop(digest, None)
+        return len(hashes)
+
+    # -- changing ---------------------------------------------------------------------------
+
+    def change(
+        self,
+        session_id: str,
+        compute: Callable[[LiveSession], list[LogEntry]],
+        *,
+        key: Callable[[LiveSession, list[LogEntry]], ActionKey] | None = None,
+    ) -> tuple[LiveSession, list[LogEntry]]:
+        """Apply one change to a session, durably; return the session and the new entries.
+
+        ``compute`` returns the new entries (and may raise an ApiError, changing nothing);
+        ``key`` gives the action's idempotency answer, stored in the same transaction.
+        """
+        live = self.live(session_id)
+        with live.lock:
+            entries = compute(live)
+            answer = key(live, entries) if key is not None else None
+            if not entries and answer is None:
+                return live, entries
+            result = None if live.running else result_record(live.mechanism.result())
+            try:
+                self.store.append(session_id, entries, status=live.status, result=result, key=answer)
+            except Exception:
+                self._reload(session_id)
+                raise
+            live.commit(entries)
+            if answer is not None:
+                live.keys[(answer.party, answer.key)] = answer
+        if entries:
+            self.notify(session_id)
+        if live.agent_turn():
+            self._schedule(session_id)
+        return live, entries
+
+    def _reload(self, session_id: str) -> None:
+        with self._guard:
+            self._live.pop(session_id, None)
+        try:
+            self.live(session_id)
+        except Exception:  # the store is down: the next request will load it again
+            log.exception("session %s could not be reloaded after a failed write", session_id)
+
+    def run_agents(self, session_id: str) -> None:
+        """Let the built-in agents of ``session_id`` act while it is their turn (from a worker thread)."""
+        for _ in range(10_000):
+            live, entries = self.change(session_id, lambda s: s.agents_entries())
+            if not entries or not live.agent_turn():
+                return
+
+    def expire_due(self) -> None:
+        """Apply the server clock to every session whose deadline or turn limit has passed."""
+        for live in self.sessions():
+            due = live.due()
+            if due is not None and live.clock.now() >= due:
+                try:
+                    self.change(live.id, lambda s: s.expire())
+                except Conflict:
+                    continue
+                except Exception:
+                    log.exception("session %s: applying the clock failed", live.id)
+
+    def _schedule(self, session_id: str) -> None:
+        executor = self._executor
+        if executor is None:
+            return
+        with self._guard:
+            if session_id in self._scheduled:
+                return
+            self._scheduled.add(session_id)
+
+        def work() -> None:
+            with self._guard:
+                self._scheduled.discard(session_id)
+            try:
+                self.run_agents(session_id)
+            except Exception:  # logged: the session stays as stored, and resumes on the next start
+                log.exception("session %s: the built-in agents failed", session_id)
+
+        try:
+            executor.submit(work)
+        except RuntimeError:  # shutting down
+            with self._guard:
+                self._scheduled.discard(session_id)
+
+    # -- waiting ----------------------------------------------------------------------------
+
+    def notify(self, session_id: str) -> None:
+        """Wake the clients waiting for ``session_id``'s next entries (from any thread)."""
+        with self._waiters_lock:
+            waiters = self._waiters.pop(session_id, [])
+        for loop, waiter in waiters:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(waiter.set)
+
+    async def wait(self, session_id: str, after: int, timeout: float) -> None:
+        """Return once ``session_id`` has an entry beyond ``after``, or after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            live = self.live(session_id)
+            if len(live.entries) - 1 > after:
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            waiter = asyncio.Event()
+            with self._waiters_lock:
+                self._waiters.setdefault(session_id, []).append((asyncio.get_running_loop(), waiter))
+            if len(live.entries) - 1 > after:
+                return
+            try:
+                await asyncio.wait_for(waiter.wait(), timeout=min(remaining, 5.0))
+            except TimeoutError:
+                with self._waiters_lock:
+                    waiting = self._waiters.get(session_id, [])
+                    if (asyncio.get_running_loop(), waiter) in waiting:
+                        waiting.remove((asyncio.get_running_loop(), waiter))
+
+    def entries(self, session_id: str, after: int, limit: int) -> Sequence[LogEntry]:
+        """Return up to ``limit`` committed entries of ``session_id`` after position ``after``."""
+        live = self.live(session_id)
+        start = max(0, after + 1)
+        return live.entries[start : start + limit]
+
+
+def _with_id(record: SessionRecord, session_id: str) -> SessionRecord:
+    from dataclasses import replace
+
+    return replace(record, id=session_id)
+
+
+def _with_state(record: SessionRecord, status: str, result: Mapping[str, Any] | None) -> SessionRecord:
+    from dataclasses import replace
+
+    return replace(record, status=status, result=result)

@@ -1,0 +1,172 @@
+"""What each token may see: the session's state and its log entries, rendered per viewer.
+
+Privacy (DESIGN §8): a party sees its own utility function and the public trace; an
+observer or the admin sees the public trace only. Other parties' utilities, weights,
+reservation values and hard constraints are never shown — the utilities that the mechanism
+records in ``agreement``/``timeout`` events are removed — unless the session was created
+with ``reveal: "after_end"`` and is over. A letter's text is shown to its sender and its
+addressees only; everyone else sees who wrote to whom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from summitry.formats.native import scenario_to_document
+from summitry.model import Scenario
+from summitry.protocols import Request
+
+from .runtime import LiveSession
+from .tokens import Access
+
+__all__ = ["LEGAL_NAMES", "PRIVATE_DATA_KEYS", "entry_view", "public_scenario", "revealed", "state_view"]
+
+PRIVATE_DATA_KEYS = frozenset({"utilities", "draft_utilities"})
+"""Event data fields that hold every party's utilities or reservation values."""
+
+LEGAL_NAMES = {
+    "Offer": "offer",
+    "Accept": "accept",
+    "Reject": "reject",
+    "EndNegotiation": "end",
+    "Vote": "vote",
+    "Amend": "amend",
+}
+"""The API's name of each action type."""
+
+
+def revealed(live: LiveSession) -> bool:
+    """Return whether every party's preferences may now be shown (reveal "after_end", and over)."""
+    return live.record.reveal == "after_end" and not live.running
+
+
+def public_scenario(scenario: Scenario) -> dict[str, Any]:
+    """Return the public part of a scenario: name, description, issues and the space's constraints."""
+    document = scenario_to_document(scenario)
+    public = {
+        "name": document["name"],
+        "description": document.get("description", ""),
+        "issues": document["issues"],
+        "constraints": document.get("constraints", []),
+        "parties": [p.name for p in scenario.parties],
+    }
+    return public
+
+
+def party_documents(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """Return each party's private document (reservation, utility, own constraints), by name."""
+    return {p["name"]: p for p in scenario_to_document(scenario)["parties"]}
+
+
+def outcome_view(scenario: Scenario, outcome: Sequence[Any] | None) -> dict[str, Any] | None:
+    """Return an outcome as ``{issue: value}`` (None stays None)."""
+    if outcome is None:
+        return None
+    return {name: _plain(value) for name, value in zip(scenario.space.issue_names, outcome, strict=False)}
+
+
+def entry_view(
+    live: LiveSession, record: Mapping[str, Any], access: Access, *, open_: bool | None = None
+) -> dict[str, Any]:
+    """Return one log entry as ``access`` may see it."""
+    show_all = revealed(live) if open_ is None else open_
+    kind = str(record["kind"])
+    view: dict[str, Any] = {
+        "index": record["position"],
+        "kind": kind,
+        "party": record.get("party"),
+        "time": record.get("time"),
+    }
+    data = dict(record.get("data") or {})
+    if kind == "letter":
+        to = list(data.get("to", []))
+        readers = {record.get("party"), *to}
+        letter: dict[str, Any] = {"to": to}
+        if access.is_party and access.party in readers:
+            letter["text"] = data.get("text", "")
+        view["data"] = letter
+        return view
+    view["round"] = record.get("round")
+    view["step"] = record.get("step")
+    view["outcome"] = outcome_view(live.scenario, record.get("outcome"))
+    if not show_all:
+        data = {k: v for k, v in data.items() if k not in PRIVATE_DATA_KEYS}
+    if "late" in data and isinstance(data["late"], Mapping) and isinstance(data["late"].get("outcome"), list):
+        data["late"] = {**data["late"], "outcome": outcome_view(live.scenario, data["late"]["outcome"])}
+    view["data"] = data
+    return view
+
+
+def state_view(live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Return the session's state as ``access`` may see it (``documents``: the parties' private documents)."""
+    mechanism, record, scenario = live.mechanism, live.record, live.scenario
+    state = mechanism.state()
+    next_party = mechanism.next_party
+    request = live.request()
+    observation = mechanism.observe(next_party) if next_party is not None else None
+    seconds = mechanism.deadline.seconds
+    now = live.clock.now()
+    view: dict[str, Any] = {
+        "id": record.id,
+        "status": live.status,
+        "reason": state.reason,
+        "protocol": record.protocol,
+        "amendments": bool(record.settings.get("amendments", False)),
+        "scenario_name": record.scenario_name,
+        "scenario": public_scenario(scenario),
+        "parties": [
+            {"name": name, "kind": spec.get("kind"), **({"agent": spec["agent"]} if spec.get("agent") else {})}
+            for name, spec in record.parties.items()
+        ],
+        "round": state.round,
+        "step": state.step,
+        "deadline": {
+            "rounds": mechanism.deadline.rounds,
+            "seconds": seconds,
+            "elapsed": round(now, 3),
+            "remaining_seconds": None if seconds is None else round(max(0.0, seconds - now), 3),
+            "time_limit": mechanism.time_limit,
+            "turn_deadline": None
+            if mechanism.time_limit is None or next_party is None
+            else round(live.turn_started + mechanism.time_limit, 3),
+        },
+        "next_party": next_party,
+        "request": None if request is None else request.value,
+        "standing_offer": None,
+        "standing_offer_by": None,
+        "accepted_by": list(state.accepted_by),
+        "draft": None,
+        "proposal": None,
+        "agreement": outcome_view(scenario, state.agreement),
+        "events": len(live.entries),
+        "last_index": len(live.entries) - 1,
+        "reveal": record.reveal,
+        "role": access.role,
+    }
+    if record.protocol == "mediation":
+        view["draft"] = outcome_view(scenario, observation.draft if observation else state.standing_offer)
+        view["proposal"] = outcome_view(scenario, observation.proposal if observation else None)
+    else:
+        view["standing_offer"] = outcome_view(scenario, state.standing_offer)
+        view["standing_offer_by"] = state.standing_offer_by
+    if record.result is not None or not live.running:
+        result = mechanism.result()
+        view["result"] = {"reason": result.reason, "rounds": result.rounds, "steps": result.steps}
+    if access.is_party and access.party is not None:
+        view["you"] = access.party
+        view["utility"] = dict(documents[access.party])
+        view["your_turn"] = next_party == access.party
+        view["legal"] = [LEGAL_NAMES[t.__name__] for t in mechanism.legal_actions(access.party)]
+        if request is Request.APPROVE and next_party == access.party:
+            view["legal"] = [k for k in view["legal"] if k != "amend"]
+    if revealed(live):
+        view["utilities"] = {name: dict(doc) for name, doc in documents.items()}
+        if not live.running:
+            result = mechanism.result()
+            view["result"]["utilities"] = dict(zip(record.parties, result.utilities, strict=True))
+    return view
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value

@@ -1,0 +1,87 @@
+"""Database engines for the store: SQLite (WAL) by default, PostgreSQL through psycopg; migrations.
+
+``make_engine("sqlite:///./summitry.db")`` turns on write-ahead logging, full fsync on
+commit and foreign keys; ``postgresql://`` URLs use the psycopg (3) driver. :func:`upgrade`
+brings a database to the latest schema with the Alembic migrations shipped in the package.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+
+from summitry.errors import StoreError
+
+__all__ = ["DEFAULT_URL", "is_sqlite", "make_engine", "normalize_url", "upgrade"]
+
+DEFAULT_URL = "sqlite:///./summitry.db"
+"""Where the server keeps its sessions unless told otherwise."""
+
+
+def normalize_url(url: str) -> str:
+    """Return ``url`` with the driver summitry uses (``postgresql://`` → ``postgresql+psycopg://``).
+
+    Raises:
+        StoreError: the URL is neither SQLite nor PostgreSQL.
+    """
+    text = str(url).strip()
+    for prefix in ("postgresql://", "postgres://"):
+        if text.startswith(prefix):
+            return "postgresql+psycopg://" + text[len(prefix) :]
+    if text.startswith(("postgresql+psycopg://", "sqlite://", "sqlite+pysqlite://")):
+        return text
+    raise StoreError(f"database URL: expected sqlite:///PATH or postgresql://USER@HOST:PORT/DB, got {text!r}")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Return whether ``engine`` talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str = DEFAULT_URL) -> Engine:
+    """Return an engine for ``url`` (SQLite in WAL mode, or PostgreSQL with a connection pool).
+
+    Raises:
+        StoreError: the URL is neither SQLite nor PostgreSQL.
+    """
+    normalized = normalize_url(url)
+    if normalized.startswith("sqlite"):
+        engine = create_engine(
+            normalized, connect_args={"check_same_thread": False, "timeout": 30.0}, pool_size=8, max_overflow=16
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(normalized, pool_size=10, max_overflow=30, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def upgrade(engine: Engine) -> str:
+    """Bring the database to the latest schema with the shipped Alembic migrations; return its revision."""
+    from alembic import command  # deferred: only the commands that touch a database need Alembic
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+
+    location = resources.files("summitry.store").joinpath("migrations")
+    config = Config()
+    config.set_main_option("script_location", str(location))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        revision = MigrationContext.configure(connection).get_current_revision()
+    return str(revision)
+
+
+def table_names(engine: Engine) -> list[str]:
+    """Return the tables the database holds (sorted)."""
+    return sorted(inspect(engine).get_table_names())

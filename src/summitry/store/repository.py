@@ -1,0 +1,489 @@
+"""SessionStore: sessions, their hash-chained logs, tokens, idempotency keys and comments.
+
+Every write that changes a session (new log entries, its status, the answer to an action's
+Idempotency-Key) happens in ONE transaction, so a log entry is never stored without the
+state it led to, nor the state without its entries. On SQLite, writes from the threads of
+one process are serialised by a lock (SQLite allows one writer at a time); PostgreSQL takes
+them concurrently.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy.orm import Session
+
+from summitry.errors import StoreError, UnknownSessionError
+from summitry.protocols.events import Event, Result, Trace, TraceHeader
+
+from .chain import GENESIS, chain_hash, verify_chain
+from .engine import is_sqlite, make_engine, upgrade
+from .schema import ActionKeyRow, CommentRow, EntryRow, SessionRow, TokenRow
+
+__all__ = ["ActionKey", "Comment", "LogEntry", "SessionRecord", "SessionStore", "TokenInfo", "open_store"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionRecord:
+    """How a session was set up and where it is (one row of ``sessions``)."""
+
+    id: str
+    source: str
+    created_at: float
+    scenario_name: str
+    scenario: Mapping[str, Any]
+    protocol: str
+    settings: Mapping[str, Any]
+    seed: int | None
+    parties: Mapping[str, Mapping[str, Any]]
+    reveal: str = "never"
+    status: str = "running"
+    result: Mapping[str, Any] | None = None
+    length: int = 0
+    head: str = GENESIS
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        """Return who played each party, for a trace header: the agent, or "human"/"envoy"."""
+        return tuple(str(spec.get("agent") or spec.get("kind")) for spec in self.parties.values())
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One entry of a session's log: its position, its record (what the hash covers) and hash."""
+
+    position: int
+    record: Mapping[str, Any]
+    hash: str
+
+    @property
+    def kind(self) -> str:
+        """Return the entry's kind (an event kind, or "letter")."""
+        return str(self.record["kind"])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TokenInfo:
+    """What a capability token grants (looked up by its hash)."""
+
+    session_id: str
+    role: str
+    party: str | None
+    revoked: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionKey:
+    """The first answer given to an action carrying an Idempotency-Key."""
+
+    party: str
+    key: str
+    request_hash: str
+    status: int
+    response: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comment:
+    """A reply under a debrief, as it may be shown: no email."""
+
+    id: int
+    name: str
+    text: str
+    created_at: float
+
+
+def open_store(url: str) -> SessionStore:
+    """Return a store on ``url``, migrated to the latest schema."""
+    store = SessionStore(make_engine(url))
+    store.upgrade()
+    return store
+
+
+class SessionStore:
+    """Sessions and their logs in a SQL database (see the module docstring)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._write_lock = threading.Lock() if is_sqlite(engine) else None
+
+    def upgrade(self) -> str:
+        """Migrate the database to the latest schema; return the revision."""
+        return upgrade(self.engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        if self._write_lock is None:
+            with Session(self.engine) as session, session.begin():
+                yield session
+            return
+        with self._write_lock, Session(self.engine) as session, session.begin():
+            yield session
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    def create_session(
+        self, record: SessionRecord, tokens: Sequence[tuple[str, str, str | None]], entries: Sequence[LogEntry]
+    ) -> None:
+        """Store a new session with its tokens ``(hash, role, party)`` and first log entries."""
+        now = time.time()
+        with self._writing() as session:
+            session.add(
+                SessionRow(
+                    id=record.id,
+                    source=record.source,
+                    created_at=record.created_at,
+                    updated_at=now,
+                    scenario_name=record.scenario_name,
+                    scenario=_dump(record.scenario),
+                    protocol=record.protocol,
+                    settings=_dump(record.settings),
+                    seed=record.seed,
+                    parties=_dump(record.parties),
+                    reveal=record.reveal,
+                    status=record.status,
+                    result=None if record.result is None else _dump(record.result),
+                    length=len(entries),
+                    head=entries[-1].hash if entries else GENESIS,
+                )
+            )
+            session.flush()
+            for token_hash, role, party in tokens:
+                session.add(TokenRow(hash=token_hash, session_id=record.id, role=role, party=party, created_at=now))
+            for entry in entries:
+                session.add(_entry_row(record.id, entry))
+
+    def append(
+        self,
+        session_id: str,
+        entries: Sequence[LogEntry],
+        *,
+        status: str,
+        result: Mapping[str, Any] | None,
+        key: ActionKey | None = None,
+    ) -> None:
+        """Append ``entries`` and record the session's new status (and an action's answer) atomically.
+
+        Raises:
+            StoreError: the entries do not continue the stored log (a concurrent writer, or a gap).
+        """
+        with self._writing() as session:
+            values: dict[str, Any] = {"status": status, "updated_at": time.time()}
+            if result is not None:
+                values["result"] = _dump(result)
+            if entries:
+                first = entries[0].position
+                values["length"] = entries[-1].position + 1
+                values["head"] = entries[-1].hash
+                changed = session.execute(
+                    update(SessionRow).where(SessionRow.id == session_id, SessionRow.length == first).values(**values)
+                ).rowcount  # type: ignore[attr-defined]
+                if changed != 1:
+                    raise StoreError(f"session {session_id}: log entries from {first} do not continue the stored log")
+                for entry in entries:
+                    session.add(_entry_row(session_id, entry))
+            else:
+                session.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values))
+            if key is not None:
+                session.add(
+                    ActionKeyRow(
+                        session_id=session_id,
+                        party=key.party,
+                        key=key.key,
+                        request_hash=key.request_hash,
+                        status=key.status,
+                        response=_dump(key.response),
+                        created_at=time.time(),
+                    )
+                )
+
+    def session(self, session_id: str) -> SessionRecord:
+        """Return the stored session ``session_id``.
+
+        Raises:
+            UnknownSessionError: there is none.
+        """
+        with Session(self.engine) as session:
+            row = session.get(SessionRow, session_id)
+            if row is None:
+                raise UnknownSessionError(f"no session {session_id!r}")
+            return _record(row)
+
+    def sessions(self, *, status: str | None = None, source: str | None = None) -> list[SessionRecord]:
+        """Return the stored sessions (optionally only those with ``status`` / ``source``), oldest first."""
+        query = select(SessionRow).order_by(SessionRow.created_at)
+        if status is not None:
+            query = query.where(SessionRow.status == status)
+        if source is not None:
+            query = query.where(SessionRow.source == source)
+        with Session(self.engine) as session:
+            return [_record(row) for row in session.scalars(query)]
+
+    def entries(self, session_id: str, *, after: int = -1, limit: int | None = None) -> list[LogEntry]:
+        """Return the log entries of ``session_id`` whose position is above ``after``, in order."""
+        query = (
+            select(EntryRow.position, EntryRow.record, EntryRow.hash)
+            .where(EntryRow.session_id == session_id, EntryRow.position > after)
+            .order_by(EntryRow.position)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with Session(self.engine) as session:
+            return [LogEntry(p, json.loads(r), h) for p, r, h in session.execute(query)]
+
+    def verify(self, session_id: str) -> str:
+        """Return the head hash of ``session_id``'s log after checking its whole chain.
+
+        Raises:
+            TraceError: an entry does not match the chain.
+            StoreError: the stored head is not the chain's end.
+        """
+        entries = self.entries(session_id)
+        head = verify_chain((e.record, e.hash) for e in entries)
+        stored = self.session(session_id).head
+        if stored != head:
+            raise StoreError(f"session {session_id}: stored head {stored[:12]}… is not the log's end {head[:12]}…")
+        return head
+
+    # -- tokens -----------------------------------------------------------------------------
+
+    def token(self, token_hash: str) -> TokenInfo | None:
+        """Return what the token with this hash grants, or None if no such token exists."""
+        with Session(self.engine) as session:
+            row = session.get(TokenRow, token_hash)
+            if row is None:
+                return None
+            return TokenInfo(
+                session_id=row.session_id, role=row.role, party=row.party, revoked=row.revoked_at is not None
+            )
+
+    def add_token(self, session_id: str, token_hash: str, role: str, party: str | None) -> None:
+        """Store a new token for ``session_id``."""
+        with self._writing() as session:
+            session.add(
+                TokenRow(hash=token_hash, session_id=session_id, role=role, party=party, created_at=time.time())
+            )
+
+    def revoke(self, session_id: str, role: str, party: str | None) -> list[str]:
+        """Revoke every live token of ``session_id`` with ``role`` (and ``party``); return their hashes."""
+        with self._writing() as session:
+            query = select(TokenRow).where(
+                TokenRow.session_id == session_id, TokenRow.role == role, TokenRow.revoked_at.is_(None)
+            )
+            if party is not None:
+                query = query.where(TokenRow.party == party)
+            rows = list(session.scalars(query))
+            now = time.time()
+            for row in rows:
+                row.revoked_at = now
+            return [row.hash for row in rows]
+
+    # -- idempotency keys -------------------------------------------------------------------
+
+    def action_keys(self, session_id: str) -> list[ActionKey]:
+        """Return the answers stored for ``session_id``'s Idempotency-Keys."""
+        query = select(ActionKeyRow).where(ActionKeyRow.session_id == session_id)
+        with Session(self.engine) as session:
+            return [
+                ActionKey(
+                    party=row.party,
+                    key=row.key,
+                    request_hash=row.request_hash,
+                    status=row.status,
+                    response=json.loads(row.response),
+                )
+                for row in session.scalars(query)
+            ]
+
+    # -- comments ---------------------------------------------------------------------------
+
+    def add_comment(self, session_id: str, *, name: str, email: str, text: str) -> Comment:
+        """Store a reply (its email too) and return it as it may be shown (without the email)."""
+        now = time.time()
+        with self._writing() as session:
+            row = CommentRow(session_id=session_id, name=name, email=email, text=text, created_at=now)
+            session.add(row)
+            session.flush()
+            return Comment(id=row.id, name=name, text=text, created_at=now)
+
+    def comments(self, session_id: str) -> list[Comment]:
+        """Return the replies under ``session_id``'s debrief, oldest first, without emails."""
+        query = (
+            select(CommentRow.id, CommentRow.name, CommentRow.text, CommentRow.created_at)
+            .where(CommentRow.session_id == session_id)
+            .order_by(CommentRow.id)
+        )
+        with Session(self.engine) as session:
+            return [Comment(id=i, name=n, text=t, created_at=c) for i, n, t, c in session.execute(query)]
+
+    # -- traces -----------------------------------------------------------------------------
+
+    def trace(self, session_id: str) -> Trace:
+        """Return ``session_id``'s log as a trace (its mechanism events; letters are not part of a trace).
+
+        Raises:
+            UnknownSessionError: no such session.
+        """
+        record = self.session(session_id)
+        header = TraceHeader(
+            scenario=record.scenario_name,
+            protocol=record.protocol,
+            parties=tuple(record.parties),
+            agents=record.agents,
+            seed=record.seed,
+            settings=dict(record.settings),
+        )
+        events = [event_of(entry.record) for entry in self.entries(session_id) if entry.kind != "letter"]
+        result = None if record.result is None else result_of(record.result)
+        return Trace(header, tuple(events), result)
+
+    def save_trace(self, trace: Trace, scenario_document: Mapping[str, Any], *, session_id: str) -> SessionRecord:
+        """Store a finished run's trace (from the CLI) as a session of source "cli"; return its record."""
+        header = trace.header
+        agents = header.agents or tuple("agent" for _ in header.parties)
+        entries: list[LogEntry] = []
+        head = GENESIS
+        for position, event in enumerate(trace.events):
+            record = event_record(position, event)
+            head = chain_hash(head, record)
+            entries.append(LogEntry(position, record, head))
+        result = trace.result
+        record = SessionRecord(
+            id=session_id,
+            source="cli",
+            created_at=time.time(),
+            scenario_name=header.scenario,
+            scenario=dict(scenario_document),
+            protocol=header.protocol,
+            settings=dict(header.settings),
+            seed=header.seed,
+            parties={p: {"kind": "agent", "agent": a} for p, a in zip(header.parties, agents, strict=True)},
+            status="running" if result is None else _status_of(result.reason),
+            result=None if result is None else result_record(result),
+        )
+        self.create_session(record, (), entries)
+        return self.session(session_id)
+
+    def health(self) -> dict[str, Any]:
+        """Return the store's state: the database kind, whether it answers, and how many sessions are open."""
+        with Session(self.engine) as session:
+            session.execute(text("SELECT 1"))
+            running = session.scalar(select(func.count()).select_from(SessionRow).where(SessionRow.status == "running"))
+        return {"database": self.engine.dialect.name, "ok": True, "open_sessions": int(running or 0)}
+
+
+# -- records <-> events -----------------------------------------------------------------------
+
+
+def event_record(position: int, event: Event) -> dict[str, Any]:
+    """Return the log record of a mechanism event at log ``position`` (plain JSON values)."""
+    return {
+        "position": position,
+        "kind": event.kind,
+        "party": event.party,
+        "event_index": event.index,
+        "step": event.step,
+        "round": event.round,
+        "time": event.time,
+        "outcome": None if event.outcome is None else [_plain(v) for v in event.outcome],
+        "data": json.loads(_dump(dict(event.data))),
+    }
+
+
+def event_of(record: Mapping[str, Any]) -> Event:
+    """Return the mechanism event a log record holds."""
+    outcome = record.get("outcome")
+    return Event(
+        index=int(record["event_index"]),
+        step=int(record["step"]),
+        round=int(record["round"]),
+        time=float(record["time"]),
+        party=record.get("party"),
+        kind=str(record["kind"]),
+        outcome=None if outcome is None else tuple(outcome),
+        data=dict(record.get("data") or {}),
+    )
+
+
+def result_record(result: Result) -> dict[str, Any]:
+    """Return a trace result as plain JSON values."""
+    return {
+        "agreement": None if result.agreement is None else [_plain(v) for v in result.agreement],
+        "utilities": list(result.utilities),
+        "reason": result.reason,
+        "rounds": result.rounds,
+        "steps": result.steps,
+        "time": result.time,
+    }
+
+
+def result_of(record: Mapping[str, Any]) -> Result:
+    """Return the trace result stored as ``record``."""
+    agreement = record.get("agreement")
+    return Result(
+        agreement=None if agreement is None else tuple(agreement),
+        utilities=tuple(record["utilities"]),
+        reason=str(record["reason"]),
+        rounds=int(record["rounds"]),
+        steps=int(record["steps"]),
+        time=float(record.get("time", 0.0)),
+    )
+
+
+_STATUS = {"agreed": "agreed", "ended": "ended", "deadline": "timed_out", "failed": "failed"}
+
+
+def _status_of(reason: str) -> str:
+    return _STATUS.get(reason, "ended")
+
+
+def _record(row: SessionRow) -> SessionRecord:
+    return SessionRecord(
+        id=row.id,
+        source=row.source,
+        created_at=row.created_at,
+        scenario_name=row.scenario_name,
+        scenario=json.loads(row.scenario),
+        protocol=row.protocol,
+        settings=json.loads(row.settings),
+        seed=row.seed,
+        parties=json.loads(row.parties),
+        reveal=row.reveal,
+        status=row.status,
+        result=None if row.result is None else json.loads(row.result),
+        length=row.length,
+        head=row.head,
+    )
+
+
+def _entry_row(session_id: str, entry: LogEntry) -> EntryRow:
+    return EntryRow(
+        session_id=session_id,
+        position=entry.position,
+        kind=entry.kind,
+        record=_dump(entry.record),
+        hash=entry.hash,
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bool | str | type(None)):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_plain)

@@ -1,0 +1,274 @@
+"""API routes: each route's answer, and each refusal with its status and JSON error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ._sessions import act, bearer, create, first_offer, state, wait_until
+
+
+def error_of(response: Any, status: int) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and isinstance(body["error"], str) and body["error"]
+    return str(body["error"])
+
+
+def test_create_returns_id_tokens_and_links(client: TestClient) -> None:
+    session = create(client)
+    assert set(session) == {"id", "admin_token", "observer_token", "party_tokens", "links"}
+    tokens = [session["admin_token"], session["observer_token"], *session["party_tokens"].values()]
+    assert len(set(tokens)) == 4 and all(len(t) >= 43 for t in tokens)  # 256 bits, URL-safe base64
+    assert set(session["links"]["parties"]) == {"dprk", "usa"}
+    assert session["links"]["parties"]["dprk"].endswith(session["party_tokens"]["dprk"])
+
+
+def test_state_for_a_party_has_its_own_utility(client: TestClient) -> None:
+    session = create(client)
+    seen = state(client, session, session["party_tokens"]["dprk"])
+    assert seen["you"] == "dprk" and seen["utility"]["name"] == "dprk"
+    assert seen["status"] == "running" and seen["next_party"] == "dprk" and seen["legal"] == ["offer", "end"]
+    assert seen["deadline"]["rounds"] == 10
+    watched = state(client, session, session["observer_token"])
+    assert "utility" not in watched and "you" not in watched and watched["role"] == "observer"
+
+
+def test_an_offer_then_an_accept_reaches_an_agreement(client: TestClient) -> None:
+    session = create(client)
+    offer = first_offer(client, session, "dprk")
+    answer = act(client, session, "dprk", {"kind": "offer", "outcome": offer})
+    assert answer.status_code == 200
+    assert [e["kind"] for e in answer.json()["events"]] == ["offer"]
+    assert answer.json()["state"]["next_party"] == "usa"
+    done = act(client, session, "usa", {"kind": "accept"})
+    assert [e["kind"] for e in done.json()["events"]] == ["accept", "agreement"]
+    final = state(client, session, session["observer_token"])
+    assert final["status"] == "agreed" and final["agreement"] == offer
+
+
+def test_an_agent_replies_at_once(client: TestClient) -> None:
+    session = create(
+        client, parties={"dprk": {"kind": "human"}, "usa": {"kind": "agent", "agent": "boulware:exponent=0.2"}}
+    )
+    answer = act(client, session, "dprk", {"kind": "offer", "outcome": first_offer(client, session, "dprk")})
+    assert [(e["kind"], e["party"]) for e in answer.json()["events"]] == [("offer", "dprk"), ("offer", "usa")]
+    assert answer.json()["state"]["your_turn"] is True
+
+
+def test_a_session_of_agents_runs_to_its_end_by_itself(client: TestClient) -> None:
+    session = create(client, parties={"dprk": {"kind": "agent", "agent": "conceder"}, "usa": {"kind": "agent"}})
+    wait_until(lambda: state(client, session, session["observer_token"])["status"] != "running")
+    final = state(client, session, session["observer_token"])
+    assert final["status"] in ("agreed", "timed_out") and final["events"] > 2
+
+
+def test_the_same_idempotency_key_applies_once_and_answers_the_same(client: TestClient) -> None:
+    session = create(client)
+    body = {"kind": "offer", "outcome": first_offer(client, session, "dprk")}
+    first = act(client, session, "dprk", body, key="same-key")
+    again = act(client, session, "dprk", body, key="same-key")
+    assert again.status_code == 200 and again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    events = client.get(f"/api/sessions/{session['id']}/events", headers=bearer(session["observer_token"])).json()
+    assert [e["kind"] for e in events["events"]] == ["start", "offer"]
+    other = act(client, session, "dprk", {"kind": "end"}, key="same-key")
+    assert "different action" in error_of(other, 409)
+
+
+def test_an_action_needs_an_idempotency_key(client: TestClient) -> None:
+    session = create(client)
+    response = client.post(
+        f"/api/sessions/{session['id']}/actions", json={"kind": "end"}, headers=bearer(session["party_tokens"]["dprk"])
+    )
+    assert "Idempotency-Key" in error_of(response, 400)
+
+
+def test_events_after_an_index_and_the_pages(client: TestClient) -> None:
+    session = create(client)
+    act(client, session, "dprk", {"kind": "offer", "outcome": first_offer(client, session, "dprk")})
+    act(client, session, "usa", {"kind": "offer", "outcome": first_offer(client, session, "usa")})
+    url = f"/api/sessions/{session['id']}/events"
+    every = client.get(url, headers=bearer(session["observer_token"])).json()
+    assert [e["index"] for e in every["events"]] == [0, 1, 2] and every["last_index"] == 2
+    later = client.get(url, params={"after": 1}, headers=bearer(session["observer_token"])).json()
+    assert [e["index"] for e in later["events"]] == [2]
+    assert (
+        client.get(url, params={"after": 2, "wait": 0.2}, headers=bearer(session["observer_token"])).json()["events"]
+        == []
+    )
+
+
+def test_debrief_after_the_end_and_409_before(client: TestClient) -> None:
+    session = create(client, reveal="after_end")
+    url = f"/api/sessions/{session['id']}/debrief"
+    assert "over" in error_of(client.get(url, headers=bearer(session["observer_token"])), 409)
+    act(client, session, "dprk", {"kind": "offer", "outcome": first_offer(client, session, "dprk")})
+    act(client, session, "usa", {"kind": "accept"})
+    debrief = client.get(url, headers=bearer(session["observer_token"])).json()
+    assert debrief["revealed"] is True and debrief["reason"] == "agreed"
+    assert set(debrief["utilities"]) == {"dprk", "usa"} and debrief["frontier"] and debrief["nash"] is not None
+    assert debrief["distances"]["to_frontier"] >= 0.0
+
+
+def test_comments_store_the_email_and_never_return_it(client: TestClient) -> None:
+    session = create(client)
+    url = f"/api/sessions/{session['id']}/comments"
+    posted = client.post(
+        url, json={"name": "Ana", "email": "ana@example.org", "text": "<script>alert(1)</script>"},
+        headers=bearer(session["observer_token"]),
+    )  # fmt: skip
+    assert posted.status_code == 201 and "email" not in posted.json() and "ana@example.org" not in posted.text
+    listed = client.get(url, headers=bearer(session["party_tokens"]["usa"]))
+    assert listed.json()["comments"][0]["text"] == "<script>alert(1)</script>"
+    for route in ("", "/events", "/comments", "/log", "/trace"):
+        body = client.get(f"/api/sessions/{session['id']}{route}", headers=bearer(session["admin_token"])).text
+        assert "ana@example.org" not in body
+    assert "email" in error_of(
+        client.post(url, json={"name": "Bo", "text": "hi"}, headers=bearer(session["observer_token"])), 400
+    )
+    assert "email" in error_of(
+        client.post(
+            url, json={"name": "Bo", "email": "not-an-email", "text": "hi"}, headers=bearer(session["observer_token"])
+        ),
+        400,
+    )
+
+
+def test_healthz_says_the_store_answers(client: TestClient) -> None:
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["store"]["database"] == "sqlite" and health["store"]["ok"] is True
+
+
+# -- refusals --------------------------------------------------------------------------------
+
+
+def test_malformed_bodies_are_400(client: TestClient) -> None:
+    assert "JSON" in error_of(client.post("/api/sessions", content=b"{not json"), 400)
+    assert "scenario" in error_of(client.post("/api/sessions", json={"parties": {}}), 400)
+    assert "colour" in error_of(client.post("/api/sessions", json={"scenario": "hanoi-deal", "colour": 1}), 400)
+    bad_kind = {"scenario": "hanoi-deal", "parties": {"dprk": {"kind": "robot"}, "usa": {"kind": "human"}}}
+    assert "parties.dprk.kind" in error_of(client.post("/api/sessions", json=bad_kind), 400)
+    bad_agent = {
+        "scenario": "hanoi-deal",
+        "parties": {"dprk": {"kind": "agent", "agent": "bouleware"}, "usa": {"kind": "human"}},
+    }
+    assert "boulware" in error_of(client.post("/api/sessions", json=bad_agent), 400)
+    session = create(client)
+    assert "kind" in error_of(act(client, session, "dprk", {"kind": "dance"}), 400)
+    assert "approve" in error_of(act(client, session, "dprk", {"kind": "vote"}), 400)
+
+
+def test_invalid_scenarios_are_422(client: TestClient) -> None:
+    assert "no shipped scenario" in error_of(
+        client.post("/api/sessions", json={"scenario": "atlantis", "parties": {}}), 422
+    )
+    broken = {"name": "x", "issues": [{"name": "a", "values": ["p"]}], "parties": [{"name": "solo"}]}
+    error_of(client.post("/api/sessions", json={"scenario": broken, "parties": {"solo": {"kind": "human"}}}), 422)
+    wrong = {"scenario": "hanoi-deal", "parties": {"dprk": {"kind": "human"}}}
+    assert "expected exactly" in error_of(client.post("/api/sessions", json=wrong), 422)
+
+
+def test_too_large_is_413(make_client: Any) -> None:
+    with make_client(max_body_bytes=1000, max_outcomes=50) as small:
+        big = {"scenario": "hanoi-deal", "parties": {}, "padding": "x" * 2000}
+        assert "bytes" in error_of(small.post("/api/sessions", json=big), 413)
+        wide = {
+            "name": "wide",
+            "issues": [{"name": f"i{n}", "values": ["a", "b", "c"]} for n in range(5)],
+            "parties": [],
+        }
+        assert "outcomes" in error_of(small.post("/api/sessions", json={"scenario": wide, "parties": {}}), 413)
+    with make_client(max_text_chars=20) as short:
+        session = create(short)
+        letter = short.post(
+            f"/api/sessions/{session['id']}/letters", json={"to": ["usa"], "text": "y" * 21},
+            headers=bearer(session["party_tokens"]["dprk"]),
+        )  # fmt: skip
+        assert "characters" in error_of(letter, 413)
+
+
+def test_tokens_missing_forged_or_of_another_session_are_401(client: TestClient) -> None:
+    one, two = create(client), create(client)
+    url = f"/api/sessions/{one['id']}"
+    assert "missing token" in error_of(client.get(url), 401)
+    assert "unknown token" in error_of(client.get(url, headers=bearer("forged-" + "x" * 40)), 401)
+    error_of(client.get(url, headers={"Authorization": "Basic abc"}), 401)
+    assert "unknown token" in error_of(client.get(url, headers=bearer(two["party_tokens"]["dprk"])), 401)
+
+
+def test_an_unknown_session_is_404(client: TestClient) -> None:
+    session = create(client)
+    assert "no session" in error_of(client.get("/api/sessions/nope", headers=bearer(session["admin_token"])), 404)
+    error_of(client.get("/no/such/route"), 404)
+
+
+def test_tokens_that_may_not_do_this_are_403(client: TestClient) -> None:
+    session = create(client)
+    observer = client.post(
+        f"/api/sessions/{session['id']}/actions", json={"kind": "end"},
+        headers={**bearer(session["observer_token"]), "Idempotency-Key": "o1"},
+    )  # fmt: skip
+    assert "cannot act" in error_of(observer, 403)
+    as_other = act(client, session, "dprk", {"kind": "end", "party": "usa"})
+    assert "dprk" in error_of(as_other, 403)
+    trace = client.get(f"/api/sessions/{session['id']}/trace", headers=bearer(session["party_tokens"]["dprk"]))
+    error_of(trace, 403)
+    revoke = client.delete(f"/api/sessions/{session['id']}/tokens/usa", headers=bearer(session["party_tokens"]["dprk"]))
+    assert "admin" in error_of(revoke, 403)
+
+
+def test_illegal_now_is_409(client: TestClient) -> None:
+    session = create(client)
+    assert "not your turn" in error_of(act(client, session, "usa", {"kind": "end"}), 409)
+    assert "accept is not legal" in error_of(act(client, session, "dprk", {"kind": "accept"}), 409)
+    assert "outcome space" in error_of(
+        act(client, session, "dprk", {"kind": "offer", "outcome": {"yongbyon": "maybe"}}), 409
+    )
+    act(client, session, "dprk", {"kind": "end"})
+    assert "over" in error_of(act(client, session, "usa", {"kind": "end"}), 409)
+
+
+def test_too_many_requests_is_429(make_client: Any) -> None:
+    with make_client(create_rate=0.01, create_burst=2) as limited:
+        create(limited)
+        create(limited)
+        response = limited.post("/api/sessions", json={"scenario": "hanoi-deal", "parties": {}})
+        assert "too many" in error_of(response, 429) and int(response.headers["retry-after"]) >= 1
+
+
+def test_the_admin_revokes_and_reissues_a_token(client: TestClient) -> None:
+    session = create(client)
+    admin = bearer(session["admin_token"])
+    old = session["party_tokens"]["usa"]
+    revoked = client.delete(f"/api/sessions/{session['id']}/tokens/usa", headers=admin)
+    assert revoked.json() == {"revoked": 1}
+    assert "revoked" in error_of(client.get(f"/api/sessions/{session['id']}", headers=bearer(old)), 401)
+    fresh = client.post(f"/api/sessions/{session['id']}/tokens", json={"party": "usa"}, headers=admin)
+    assert fresh.status_code == 201
+    assert state(client, session, fresh.json()["token"])["you"] == "usa"
+    observer = client.delete(f"/api/sessions/{session['id']}/tokens/observer", headers=admin)
+    assert observer.json() == {"revoked": 1}
+    assert client.get(f"/api/sessions/{session['id']}", headers=bearer(session["observer_token"])).status_code == 401
+
+
+@pytest.mark.parametrize("reveal", ["never", "after_end"])
+def test_the_trace_export_replays(client: TestClient, reveal: str, tmp_path: Any) -> None:
+    from summitry.formats import load_scenario
+    from summitry.formats.trace_files import read_trace
+    from summitry.protocols import replay
+
+    session = create(client, reveal=reveal, parties={"dprk": {"kind": "human"}, "usa": {"kind": "agent"}})
+    for _ in range(3):
+        act(client, session, "dprk", {"kind": "offer", "outcome": first_offer(client, session, "dprk")})
+    act(client, session, "dprk", {"kind": "end"})
+    text = client.get(f"/api/sessions/{session['id']}/trace", headers=bearer(session["admin_token"])).text
+    path = tmp_path / "trace.jsonl"
+    path.write_text(text, encoding="utf-8")
+    trace = read_trace(path)
+    final = replay(trace, load_scenario("hanoi-deal"))
+    assert (
+        final.reason == "ended" and trace.result is not None and len(trace.events) == 8
+    )  # start, 3 × (offer, reply), end
