@@ -96,7 +96,10 @@ class Hub:
         live = LiveSession(record, scenario, ())
         admin, observer = new_token(), new_token()
         parties = {name: new_token() for name in record.parties}
-        tokens = [(hash_token(admin), "admin", None), (hash_token(observer), "observer", None)]
+        tokens: list[tuple[str, str, str | None]] = [
+            (hash_token(admin), "admin", None),
+            (hash_token(observer), "observer", None),
+        ]
         tokens += [(hash_token(token), "party", name) for name, token in parties.items()]
         entries = live.pending_start
         status = live.status

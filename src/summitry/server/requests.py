@@ -10,7 +10,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from summitry.agents import negotiator_from_text
 from summitry.errors import SummitryError
@@ -221,7 +221,7 @@ def parse_action(raw: Any, party: str) -> Action:
         if not isinstance(outcome, dict | list) or not outcome:
             raise BadRequest("outcome: an offer needs {ISSUE: VALUE, ...} for every issue")
         _check_values(outcome.values() if isinstance(outcome, dict) else outcome)
-        return Offer(party=party, outcome=dict(outcome) if isinstance(outcome, dict) else tuple(outcome))
+        return Offer(party=party, outcome=cast(Any, dict(outcome) if isinstance(outcome, dict) else tuple(outcome)))
     if kind == "amend":
         changes = body.get("outcome", body.get("changes", {}))
         if not isinstance(changes, dict):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from summitry._rng import make_rng
 from summitry.agents import negotiator_from_text
@@ -35,7 +35,8 @@ from summitry.protocols import (
     Vote,
     make_mechanism,
 )
-from summitry.protocols._machine import MechanismCore
+from summitry.protocols.base import RunnableMechanism, StepResult
+from summitry.protocols.state import Deadline
 from summitry.protocols.events import ACTION_KINDS, action_of
 from summitry.protocols.policy import Failure, apply_action, call_negotiator, start_negotiator
 from summitry.store import LogEntry, SessionRecord, chain_hash
@@ -75,9 +76,10 @@ class LiveSession:
         self.scenario = scenario
         self.lock = threading.RLock()
         self.clock = SessionClock(record.created_at)
-        self.mechanism: MechanismCore = make_mechanism(
-            record.protocol, scenario, settings=record.settings, clock=self.clock
+        self.mechanism: RunnableMechanism = cast(
+            RunnableMechanism, make_mechanism(record.protocol, scenario, settings=record.settings, clock=self.clock)
         )
+        self.deadline = Deadline(rounds=record.settings.get("rounds"), seconds=record.settings.get("seconds"))
         self.entries: list[LogEntry] = []
         self.keys: dict[tuple[str, str], ActionKey] = {(k.party, k.key): k for k in keys}
         self.agents: dict[str, Negotiator] = {
@@ -106,7 +108,7 @@ class LiveSession:
                     failures.append(failure)
         if not entries:  # a new session: its first events are still to be logged
             for failure in failures[:1]:
-                produced.extend(mechanism.fail(failure.party, failure.reason, failure.detail).events)
+                produced.extend(_events(mechanism.fail(failure.party, failure.reason, failure.detail)))
             clock.fixed = None
             self.pending_start = self._entries_for(produced)
             return
@@ -129,7 +131,7 @@ class LiveSession:
         kind, party = str(record["kind"]), record.get("party")
         if kind == "failure" and party is not None:
             data = record.get("data") or {}
-            return list(mechanism.fail(party, str(data.get("reason", "")), str(data.get("detail", ""))).events)
+            return _events(mechanism.fail(party, str(data.get("reason", "")), str(data.get("detail", ""))))
         late = (record.get("data") or {}).get("late")
         if kind in ACTION_KINDS and party is not None:
             action_record = record
@@ -140,7 +142,7 @@ class LiveSession:
         agent = self.agents.get(party)
         if agent is not None:  # show the agent what it saw then, so that its own state is rebuilt
             call_negotiator(agent, mechanism.observe(party), time_limit=None, clock=self.clock)
-        return list(mechanism.step(action_of(event_of(action_record))).events)
+        return _events(mechanism.step(action_of(event_of(action_record))))
 
     def _expect(self, logged: list[LogEntry], produced: Sequence[Event], start: int) -> None:
         for offset, event in enumerate(produced):
@@ -189,7 +191,7 @@ class LiveSession:
             return None
         mechanism = self.mechanism
         times = []
-        seconds = mechanism.deadline.seconds
+        seconds = self.deadline.seconds
         if seconds is not None and self.request() is not Request.APPROVE:
             times.append(float(seconds))
         if mechanism.time_limit is not None:
@@ -215,7 +217,7 @@ class LiveSession:
             names = ", ".join(_KINDS.get(t, t.__name__) for t in legal)
             raise Conflict(f"{_KINDS.get(type(action), type(action).__name__)} is not legal now; legal: {names}")
         try:
-            events = list(mechanism.step(action).events)
+            events = _events(mechanism.step(action))
         except IllegalActionError as exc:
             raise Conflict(str(exc)) from None
         events.extend(self.drive_agents())
@@ -223,7 +225,7 @@ class LiveSession:
 
     def drive_agents(self, limit: int = AGENT_STEPS_PER_CALL) -> list[Event]:
         """Let built-in agents act while it is their turn (at most ``limit`` actions); return the events."""
-        mechanism, out = self.mechanism, []
+        mechanism, out = self.mechanism, cast(list[Event], [])
         for _ in range(limit):
             if mechanism.status is not Status.RUNNING:
                 break
@@ -235,7 +237,7 @@ class LiveSession:
             result = action if isinstance(action, Failure) else apply_action(mechanism, action)
             if isinstance(result, Failure):
                 result = mechanism.fail(party, result.reason, result.detail)
-            out.extend(result.events)
+            out.extend(_events(result))
         return out
 
     def agents_entries(self) -> list[LogEntry]:
@@ -256,12 +258,12 @@ class LiveSession:
         mechanism = self.mechanism
         party = mechanism.next_party
         assert party is not None  # reason: due() is None once the negotiation is over
-        seconds = mechanism.deadline.seconds
+        seconds = self.deadline.seconds
         if seconds is not None and self.clock.now() >= seconds and self.request() is not Request.APPROVE:
-            events = list(mechanism.step(EndNegotiation(party=party)).events)
+            events = _events(mechanism.step(EndNegotiation(party=party)))
         else:
             limit = mechanism.time_limit or 0.0
-            events = list(mechanism.fail(party, "slow", f"no action within {limit:g} s").events)
+            events = _events(mechanism.fail(party, "slow", f"no action within {limit:g} s"))
         events.extend(self.drive_agents())
         return self._entries_for(events)
 
@@ -297,6 +299,10 @@ class LiveSession:
             head = chain_hash(head, record)
             out.append(LogEntry(record["position"], record, head))
         return out
+
+
+def _events(result: StepResult) -> list[Event]:
+    return cast(list[Event], list(result.events))
 
 
 _KINDS: dict[type, str] = {

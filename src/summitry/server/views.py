@@ -105,7 +105,7 @@ def state_view(live: LiveSession, access: Access, documents: Mapping[str, Mappin
     next_party = mechanism.next_party
     request = live.request()
     observation = mechanism.observe(next_party) if next_party is not None else None
-    seconds = mechanism.deadline.seconds
+    seconds = live.deadline.seconds
     now = live.clock.now()
     view: dict[str, Any] = {
         "id": record.id,
@@ -122,7 +122,7 @@ def state_view(live: LiveSession, access: Access, documents: Mapping[str, Mappin
         "round": state.round,
         "step": state.step,
         "deadline": {
-            "rounds": mechanism.deadline.rounds,
+            "rounds": live.deadline.rounds,
             "seconds": seconds,
             "elapsed": round(now, 3),
             "remaining_seconds": None if seconds is None else round(max(0.0, seconds - now), 3),

@@ -355,11 +355,11 @@ class SessionStore:
         entries: list[LogEntry] = []
         head = GENESIS
         for position, event in enumerate(trace.events):
-            record = event_record(position, event)
-            head = chain_hash(head, record)
-            entries.append(LogEntry(position, record, head))
+            entry = event_record(position, event)
+            head = chain_hash(head, entry)
+            entries.append(LogEntry(position, entry, head))
         result = trace.result
-        record = SessionRecord(
+        stored = SessionRecord(
             id=session_id,
             source="cli",
             created_at=time.time(),
@@ -372,7 +372,7 @@ class SessionStore:
             status="running" if result is None else _status_of(result.reason),
             result=None if result is None else result_record(result),
         )
-        self.create_session(record, (), entries)
+        self.create_session(stored, (), entries)
         return self.session(session_id)
 
     def health(self) -> dict[str, Any]:
