@@ -36,9 +36,9 @@ from summitry.protocols import (
     make_mechanism,
 )
 from summitry.protocols.base import RunnableMechanism, StepResult
-from summitry.protocols.state import Deadline
 from summitry.protocols.events import ACTION_KINDS, action_of
 from summitry.protocols.policy import Failure, apply_action, call_negotiator, start_negotiator
+from summitry.protocols.state import Deadline
 from summitry.store import LogEntry, SessionRecord, chain_hash
 from summitry.store.repository import ActionKey, event_of, event_record
 
