@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 from summitry.server.app import ServerSettings, create_app
 from summitry.server.limits import Limits
 
+from .._postgres import postgres_url  # noqa: F401  # reason: the fixture, for this folder's tests
+
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:

@@ -7,6 +7,7 @@ brings a database to the latest schema with the Alembic migrations shipped in th
 
 from __future__ import annotations
 
+import threading
 from importlib import resources
 from typing import Any
 
@@ -15,6 +16,8 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from summitry.errors import StoreError
 
 __all__ = ["DEFAULT_URL", "is_sqlite", "make_engine", "normalize_url", "upgrade"]
+
+_MIGRATING = threading.Lock()
 
 DEFAULT_URL = "sqlite:///./summitry.db"
 """Where the server keeps its sessions unless told otherwise."""
@@ -74,7 +77,7 @@ def upgrade(engine: Engine) -> str:
     location = resources.files("summitry.store").joinpath("migrations")
     config = Config()
     config.set_main_option("script_location", str(location))
-    with engine.begin() as connection:
+    with _MIGRATING, engine.begin() as connection:  # Alembic's context is process-global: one at a time
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     with engine.connect() as connection:

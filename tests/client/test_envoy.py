@@ -1,0 +1,125 @@
+"""The envoy SDK, in-process: two envoys finish a session; a user-written negotiator joins; letters."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from summitry.agents import make_negotiator
+from summitry.client import Envoy, EnvoyResult
+from summitry.errors import EnvoyError
+from summitry.server.app import ServerSettings, create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Any:
+    return create_app(ServerSettings(database_url=f"sqlite:///{tmp_path / 'envoys.db'}"))
+
+
+def new_session(client: TestClient, **body: Any) -> dict[str, Any]:
+    payload = {
+        "scenario": "hanoi-deal",
+        "rounds": 30,
+        "seed": 2,
+        "parties": {"dprk": {"kind": "envoy"}, "usa": {"kind": "envoy"}},
+    }
+    payload.update(body)
+    response = client.post("/api/sessions", json=payload)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def play(app: Any, session: dict[str, Any], negotiators: dict[str, Any]) -> dict[str, EnvoyResult]:
+    results: dict[str, EnvoyResult] = {}
+    failures: list[BaseException] = []
+
+    def run(party: str) -> None:
+        try:
+            client = TestClient(app)  # no `with`: the test's own client has started the app
+            token = session["party_tokens"][party]
+            results[party] = Envoy("http://testserver", session["id"], token, negotiators[party], client=client).run()
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(party,)) for party in negotiators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures, failures
+    return results
+
+
+def test_two_envoys_finish_a_session_and_agree_on_how_it_ended(app: Any) -> None:
+    with TestClient(app) as client:
+        session = new_session(client)
+        results = play(app, session, {"dprk": make_negotiator("boulware"), "usa": make_negotiator("conceder")})
+        final = client.get(
+            f"/api/sessions/{session['id']}", headers={"Authorization": f"Bearer {session['observer_token']}"}
+        )
+    dprk, usa = results["dprk"], results["usa"]
+    assert dprk.status == usa.status == final.json()["status"] != "running"
+    assert dprk.agreement == usa.agreement == final.json()["agreement"]
+    assert dprk.events == usa.events == final.json()["events"]
+
+
+def writing_agents_negotiator() -> Any:
+    """Return the SplitTheDifference class of docs/writing-agents.md, by running the doc's example."""
+    doc = (ROOT / "docs" / "writing-agents.md").read_text("utf-8")
+    block = re.search(r"```python\n(.*?)```", doc, re.S)
+    assert block is not None
+    namespace: dict[str, Any] = {}
+    exec(compile(block.group(1), "docs/writing-agents.md", "exec"), namespace)
+    return namespace["SplitTheDifference"]
+
+
+def test_the_negotiator_of_writing_agents_md_joins_as_an_envoy(app: Any) -> None:
+    split = writing_agents_negotiator()
+    with TestClient(app) as client:
+        session = new_session(
+            client, parties={"dprk": {"kind": "envoy"}, "usa": {"kind": "agent", "agent": "boulware"}}
+        )
+        results = play(app, session, {"dprk": split()})
+    assert results["dprk"].status in ("agreed", "timed_out") and results["dprk"].actions > 0
+
+
+def test_letters_travel_between_envoys(app: Any) -> None:
+    with TestClient(app) as client:
+        session = new_session(client, parties={"dprk": {"kind": "envoy"}, "usa": {"kind": "agent"}})
+        writer = Envoy(
+            "http://testserver",
+            session["id"],
+            session["party_tokens"]["dprk"],
+            make_negotiator("boulware"),
+            client=client,
+        )
+        letter = writer.send_letter(["usa"], "The remains will be returned.")
+        assert letter.sender == "dprk" and letter.to == ("usa",)
+        result = writer.run()
+    assert [(x.sender, x.text) for x in result.letters] == [("dprk", "The remains will be returned.")]
+
+
+def test_a_refused_token_stops_the_envoy_with_one_error(app: Any) -> None:
+    with TestClient(app) as client:
+        session = new_session(client)
+        envoy = Envoy("http://testserver", session["id"], "forged" * 8, make_negotiator("boulware"), client=client)
+        with pytest.raises(EnvoyError, match="401 unknown token"):
+            envoy.run()
+        observer = Envoy(
+            "http://testserver", session["id"], session["observer_token"], make_negotiator("boulware"), client=client
+        )
+        with pytest.raises(EnvoyError, match="party's token"):
+            observer.run()
+
+
+def test_an_unreachable_server_is_given_up_on(tmp_path: Path) -> None:
+    envoy = Envoy("http://127.0.0.1:9", "x", "t", make_negotiator("boulware"), give_up=0.5)
+    with pytest.raises(EnvoyError, match="no answer"):
+        envoy.run()

@@ -1,0 +1,219 @@
+"""Real processes: `summitry serve` on a free port, `summitry envoy` processes, the stream, and a SIGKILL crash.
+
+The crash test kills the server with SIGKILL while two paced envoys negotiate, restarts it on
+the same database, and checks that the session completes with every event it had before
+intact, no event twice, and a log that `summitry replay` accepts. It runs on SQLite and on a
+real PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """A `summitry serve` process on a database and a port, started and killed on request."""
+
+    def __init__(self, db: str, port: int, log: Path) -> None:
+        self.db, self.port, self.log = db, port, log
+        self.url = f"http://127.0.0.1:{port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "summitry", "serve", "--db", self.db, "--port", str(self.port)],
+                stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"summitry serve exited: {self.log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise AssertionError("summitry serve did not answer within 60 s")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'served.db'}"
+
+
+def serving(db: str, tmp_path: Path) -> Iterator[Server]:
+    server = Server(db, free_port(), tmp_path / "serve.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server(sqlite_db: str, tmp_path: Path) -> Iterator[Server]:
+    yield from serving(sqlite_db, tmp_path)
+
+
+def create(url: str, **body: Any) -> dict[str, Any]:
+    payload = {
+        "scenario": "hanoi-deal",
+        "rounds": 20,
+        "seed": 5,
+        "parties": {"dprk": {"kind": "envoy"}, "usa": {"kind": "envoy"}},
+    }
+    payload.update(body)
+    response = httpx.post(f"{url}/api/sessions", json=payload, timeout=30)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def envoy(url: str, session: dict[str, Any], party: str, agent: str, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "summitry", "envoy", url, "--session", session["id"], "--token",
+         session["party_tokens"][party], "--agent", agent, "--json", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def events(url: str, session: dict[str, Any]) -> list[dict[str, Any]]:
+    answer = httpx.get(
+        f"{url}/api/sessions/{session['id']}/events",
+        headers={"Authorization": f"Bearer {session['observer_token']}"},
+        timeout=30,
+    )
+    return list(answer.json()["events"])
+
+
+def test_two_envoy_processes_finish_a_session_on_a_served_process(server: Server) -> None:
+    session = create(server.url)
+    first, second = envoy(server.url, session, "dprk", "boulware"), envoy(server.url, session, "usa", "conceder")
+    out_first, err_first = first.communicate(timeout=180)
+    out_second, err_second = second.communicate(timeout=180)
+    assert first.returncode == 0 and second.returncode == 0, err_first + err_second
+    dprk, usa = json.loads(out_first), json.loads(out_second)
+    assert dprk["status"] == usa["status"] != "running" and dprk["agreement"] == usa["agreement"]
+    logged = events(server.url, session)
+    assert [e["index"] for e in logged] == list(range(len(logged))) and dprk["events"] == len(logged)
+
+
+def test_the_stream_delivers_every_event_once_in_order_and_resumes(server: Server) -> None:
+    session = create(server.url, parties={"dprk": {"kind": "envoy"}, "usa": {"kind": "agent"}})
+    player = envoy(server.url, session, "dprk", "boulware")
+    player.communicate(timeout=180)
+    assert player.returncode == 0
+    logged = events(server.url, session)
+    headers = {"Authorization": f"Bearer {session['observer_token']}"}
+
+    def read(after: int, count: int) -> list[dict[str, Any]]:
+        got: list[dict[str, Any]] = []
+        with httpx.stream(
+            "GET", f"{server.url}/api/sessions/{session['id']}/stream?after={after}", headers=headers, timeout=30
+        ) as r:
+            assert r.headers["content-type"].startswith("text/event-stream")
+            for line in r.iter_lines():
+                if line.startswith("data: "):
+                    got.append(json.loads(line[6:]))
+                    if len(got) == count:
+                        break
+        return got
+
+    half = len(logged) // 2
+    first = read(-1, half)
+    rest = read(first[-1]["index"], len(logged) - half)
+    assert first + rest == logged
+
+
+def crash_and_resume(server: Server, tmp_path: Path) -> None:
+    session = create(server.url, rounds=12)
+    players = [
+        envoy(server.url, session, "dprk", "boulware", "--pace", "0.15", "--give-up", "120"),
+        envoy(server.url, session, "usa", "boulware", "--pace", "0.15", "--give-up", "120"),
+    ]
+    deadline = time.monotonic() + 60
+    while len(events(server.url, session)) < 8:
+        assert time.monotonic() < deadline, "the envoys did not start negotiating"
+        time.sleep(0.05)
+    before = events(server.url, session)
+    server.kill()
+    assert before[-1]["kind"] not in ("agreement", "timeout", "end", "failure")  # killed mid-session
+    time.sleep(0.5)
+    server.start()
+    outputs = [p.communicate(timeout=240) for p in players]
+    assert all(p.returncode == 0 for p in players), [o[1][-2000:] for o in outputs]
+    results = [json.loads(o[0]) for o in outputs]
+    after = events(server.url, session)
+    assert after[: len(before)] == before  # every earlier event intact
+    assert [e["index"] for e in after] == list(range(len(after)))  # none twice, none missing
+    moves = [(e["round"], e["step"]) for e in after if e["kind"] in ("offer", "accept", "end")]
+    assert len(moves) == len(set(moves))  # no action applied twice
+    assert results[0]["status"] == results[1]["status"] != "running" and results[0]["events"] == len(after)
+    trace = httpx.get(
+        f"{server.url}/api/sessions/{session['id']}/trace",
+        headers={"Authorization": f"Bearer {session['admin_token']}"},
+        timeout=30,
+    )
+    path = tmp_path / "crashed.jsonl"
+    path.write_text(trace.text, encoding="utf-8")
+    replayed = subprocess.run(
+        [sys.executable, "-m", "summitry", "replay", str(path), "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert replayed.returncode == 0, replayed.stderr
+    assert json.loads(replayed.stdout)["reason"] == results[0]["reason"]
+
+
+def test_a_sigkilled_server_restarts_and_the_session_completes_intact_on_sqlite(server: Server, tmp_path: Path) -> None:
+    crash_and_resume(server, tmp_path)
+
+
+def test_a_sigkilled_server_restarts_and_the_session_completes_intact_on_postgresql(
+    postgres_url: str,
+    tmp_path: Path,
+) -> None:
+    for server in serving(postgres_url, tmp_path):
+        crash_and_resume(server, tmp_path)
+
+
+def test_envoy_with_a_refused_token_prints_one_error_line(server: Server) -> None:
+    session = create(server.url)
+    session["party_tokens"]["dprk"] = "forged" * 8
+    process = envoy(server.url, session, "dprk", "boulware")
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and out == ""
+    assert err.strip().count("\n") == 0 and err.startswith("error: ") and "401" in err
+    assert os.path.exists(server.log)
