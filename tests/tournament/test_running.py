@@ -118,6 +118,16 @@ def test_cli_run_then_report_json(spec_folder: Path, tmp_path: Path) -> None:
     assert (tmp_path / "s.csv").read_text().count("\n") == 1 + 3 + 3
 
 
+def test_html_report_has_the_tables_and_figures(spec_folder: Path, tmp_path: Path) -> None:
+    run_tournament(load_tournament_spec(write_spec(spec_folder)), tmp_path / "out", InProcessBackend())
+    page = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["tournament", "report", str(tmp_path / "out"), "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 2  # the ranking chart and one scenario
+    assert "<h2>Scenario hanoi-deal</h2>" in html and "permutation test" in html and ">boulware<" in html
+
+
 def test_report_on_an_unfinished_tournament_says_how_many_are_done(spec_folder: Path, tmp_path: Path) -> None:
     spec = load_tournament_spec(write_spec(spec_folder, repetitions=3))
     out = tmp_path / "out"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from summitry.errors import TournamentSpecError
-from summitry.tournament import count_negotiations, load_tournament_spec, plan_negotiations
+from summitry.tournament import TournamentSpec, count_negotiations, load_tournament_spec, plan_negotiations
 
 from .conftest import write_spec
 
@@ -81,3 +81,22 @@ def test_sample_keeps_at_most_k_assignments(spec_folder: Path) -> None:
     tasks = plan_negotiations(spec)
     assert len(tasks) == 5 == count_negotiations(spec)
     assert tasks == plan_negotiations(spec)
+
+
+@pytest.mark.parametrize(
+    ("swap", "self_play", "expected"),
+    [(True, False, 4 * 3 * 2), (True, True, 4**3), (False, False, 4), (False, True, 20)],
+)
+def test_multilateral_scenarios_get_every_assignment(swap: bool, self_play: bool, expected: int) -> None:
+    spec = TournamentSpec(
+        name="three",
+        agents=("a", "b", "c", "d"),
+        scenarios=("s",),
+        scenario_refs=("s",),
+        parties=(3,),
+        swap_roles=swap,
+        self_play=self_play,
+    )
+    tasks = plan_negotiations(spec)
+    assert len(tasks) == expected == count_negotiations(spec)
+    assert all(len(t.agents) == 3 for t in tasks) and len({t.agents for t in tasks}) == expected
