@@ -111,7 +111,8 @@ def _wait_for_workers(backend: DaskBackend, count: int) -> None:
 def test_local_cluster_and_real_scheduler_give_the_in_process_results(
     spec_folder: Path, tmp_path: Path, scheduler: str
 ) -> None:
-    spec = load_tournament_spec(write_spec(spec_folder, agents=["boulware", "conceder", "misbehaving.py:Raiser"]))
+    agents = ["boulware", "misbehaving.py:Spinner", "misbehaving.py:Raiser"]
+    spec = load_tournament_spec(write_spec(spec_folder, agents=agents, timeout=0.5))
     run_tournament(spec, tmp_path / "here", InProcessBackend())
     local = DaskBackend("local", 1)
     try:
@@ -126,7 +127,8 @@ def test_local_cluster_and_real_scheduler_give_the_in_process_results(
     finally:
         remote.close()
     here = comparable(_records(tmp_path / "here"))
-    assert len(here) == 6 and sum(r["failed_party"] is not None for r in here) == 4
+    assert len(here) == 6 and all(r["failed_party"] is not None for r in here)
+    assert sum("NegotiationHung" in str(r["failure"]) for r in here) >= 2  # hangs are stopped on Dask threads too
     assert comparable(_records(tmp_path / "local")) == here
     assert comparable(_records(tmp_path / "remote")) == here
     assert len(set(workers.values())) == 2

@@ -37,7 +37,7 @@ def time_guard(seconds: float) -> Iterator[None]:
 @contextlib.contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
-        raise NegotiationHung(f"the negotiation did not end within {seconds:g} s")
+        raise NegotiationHung()
 
     previous = signal.signal(signal.SIGALRM, handler)
     signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)  # again every second, should an agent swallow it

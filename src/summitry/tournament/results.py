@@ -95,6 +95,8 @@ class ResultStore:
         Raises:
             TournamentStoreError: the database cannot be reached or used.
         """
+        if url.startswith(("postgresql://", "postgres://")):  # the driver summitry installs
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
         self.url = url
         try:
             self._engine: Engine = create_engine(url)
