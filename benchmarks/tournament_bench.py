@@ -129,19 +129,47 @@ def side_by_side(args: argparse.Namespace) -> None:
 
 
 def scaling(args: argparse.Namespace) -> None:
-    """Print summitry's negotiations per second on 1 and 2 local worker processes."""
+    """Print summitry's negotiations per second in-process (-j 1), on 1 and on 2 local worker processes."""
+    import os
+
+    from summitry.tournament import InProcessBackend, LocalBackend, open_results, parse_tournament_spec, run_tournament
+
     folders = genius_folders(args.scenarios)
     repetitions = max(args.repetitions, args.scaling_size // (9 * len(folders)) + 1)
-    spec = spec_text("scaling", [str(f) for f in folders], repetitions, args.rounds, SUMMITRY_AGENTS)
+    spec = parse_tournament_spec(
+        spec_text("scaling", [str(f) for f in folders], repetitions, args.rounds, SUMMITRY_AGENTS), base=ROOT
+    )
     print(f"\n### Scaling: {len(folders)} scenarios x 9 pairings x {repetitions} repetitions\n")
-    print("| workers | negotiations | seconds | negotiations/s |")
-    print("| ---: | ---: | ---: | ---: |")
-    rates = []
-    for workers in (1, 2):
-        count, seconds = run_summitry(spec, workers)
-        rates.append(count / seconds)
-        print(f"| {workers} | {count} | {seconds:.1f} | {count / seconds:.1f} |")
-    print(f"\n1 -> 2 workers: {rates[1] / rates[0]:.2f}x")
+    print(
+        "| backend | negotiations | seconds | negotiations/s | CPU of the tournament process "
+        "| ms per negotiation in its worker | load average |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    rates = {}
+    for name, make in (
+        ("-j 1 (in-process)", InProcessBackend),
+        ("1 worker process", lambda: LocalBackend(1)),
+        ("2 worker processes (-j 2)", lambda: LocalBackend(2)),
+    ):
+        with tempfile.TemporaryDirectory() as folder:
+            backend = make()
+            began, cpu = time.perf_counter(), os.times()
+            try:
+                summary = run_tournament(spec, Path(folder) / "out", backend)
+            finally:
+                seconds, spent = time.perf_counter() - began, os.times()
+                backend.close()
+            results = open_results(Path(folder) / "out")
+            inside = sum(r["elapsed"] for r in results.store.records(results.digest)) / summary.ran
+            results.store.close()
+        used = (spent.user - cpu.user) + (spent.system - cpu.system)
+        rates[name] = summary.ran / seconds
+        print(
+            f"| {name} | {summary.ran} | {seconds:.1f} | {rates[name]:.1f} | {used:.1f} s | {1000 * inside:.1f} "
+            f"| {os.getloadavg()[0]:.1f} |"
+        )
+    one, two = rates["1 worker process"], rates["2 worker processes (-j 2)"]
+    print(f"\n1 -> 2 worker processes: {two / one:.2f}x; -j 1 -> -j 2: {two / rates['-j 1 (in-process)']:.2f}x")
 
 
 def memory(args: argparse.Namespace) -> None:
@@ -174,7 +202,17 @@ def memory_child(args: argparse.Namespace) -> None:
     spec = spec_text("memory", ["hanoi-deal"], repetitions, args.rounds, SUMMITRY_AGENTS)
     count, seconds = run_summitry(spec, 1)
     assert count == repetitions * 9, count
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, seconds)
+    print(_peak_mib(), seconds)
+
+
+def _peak_mib() -> float:
+    """Return this process's peak resident memory (VmHWM; ru_maxrss would count the parent's before exec)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _negmas_version() -> str:
