@@ -37,8 +37,8 @@ def test_two_party_plot_returns_and_writes_the_same_png(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["toy.png"]
 
 
-def test_three_parties_are_drawn_as_the_first_two() -> None:
-    """More than two parties still give a figure (of the first two)."""
+def test_three_parties_give_a_png() -> None:
+    """More than two parties give a figure too (pairwise panels, see test_parties.py)."""
     assert plot_utility_space(analyze(_scenario(3))).startswith(PNG)
 
 

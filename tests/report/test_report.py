@@ -45,11 +45,18 @@ def test_report_has_every_section(hanoi_report: tuple[Path, object]) -> None:
     folder, _ = hanoi_report
     page = _Page()
     page.feed((folder / "report.html").read_text("utf-8"))
-    assert page.sections[0] == "agenda"
-    assert page.sections[-1] == "roadmap"
+    assert page.sections[:2] == ["summary", "agenda"]
     negotiation_sections = [s for s in page.sections if s.startswith("negotiation-")]
-    assert any("hanoi-dinner" in s for s in negotiation_sections)
-    assert any("hanoi-deal" in s for s in negotiation_sections)
+    assert negotiation_sections == ["negotiation-1-hanoi-dinner", "negotiation-2-hanoi-deal"]
+    roadmap_sections = [s for s in page.sections if s.startswith("roadmap-")]
+    assert roadmap_sections == ["roadmap-1-hanoi-dinner", "roadmap-2-hanoi-deal"]
+
+
+def test_the_hanoi_report_says_it_is_illustrative(hanoi_report: tuple[Path, object]) -> None:
+    """The Hanoi summit file says its preferences are invented, so the report says so."""
+    folder, _ = hanoi_report
+    assert load_summit("hanoi").illustrative
+    assert "Preferences and agents are illustrative" in (folder / "report.html").read_text("utf-8")
 
 
 def test_every_referenced_file_exists(hanoi_report: tuple[Path, object]) -> None:

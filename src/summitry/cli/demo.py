@@ -54,7 +54,12 @@ def _print_outcome(outcome: SummitOutcome) -> None:
         if report.road_map is not None:
             road_map = report.road_map
             console.print(
-                f"  road-map: {len(road_map.phases)} phases, {len(road_map.commitments)} commitments, "
-                f"from {road_map.start}; largest exposure {road_map.max_exposure:.2f}",
+                f"  road-map: {_count(len(road_map.phases), 'phase')}, "
+                f"{_count(len(road_map.commitments), 'commitment')}, from {road_map.start}; "
+                f"largest exposure {road_map.max_exposure:.2f}",
                 markup=False,
             )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

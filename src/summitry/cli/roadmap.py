@@ -19,7 +19,7 @@ from summitry.formats.roadmap_files import (
     read_plan,
     write_plan,
 )
-from summitry.roadmap import DEFAULT_PHASE_GAP_DAYS, Commitment, RoadMap, Status, Tracker, plan
+from summitry.roadmap import DEFAULT_PHASE_GAP_DAYS, EXPOSURE_MEANING, Commitment, RoadMap, Status, Tracker, plan
 from summitry.roadmap.from_agreement import commitments_for
 
 __all__ = ["roadmap_app"]
@@ -190,6 +190,7 @@ def _print_plan(road_map: RoadMap) -> None:
             *(f"{exposure[p]:g}" for p in road_map.parties),
         )
     console.print(table)
+    console.print(EXPOSURE_MEANING, markup=False)
     console.print("Checkpoints:", markup=False)
     for phase in road_map.phases:
         checkpoint = phase.checkpoint

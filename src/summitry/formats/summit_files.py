@@ -94,6 +94,7 @@ class SummitFile(_Strict):
     name: str = Field(min_length=1)
     title: str = ""
     description: str = ""
+    illustrative: bool = False
     timezone: str
     meetings: list[MeetingEntry] = Field(min_length=1)
 
@@ -309,7 +310,12 @@ def _agenda(model: SummitFile, located: _Located) -> Agenda:
         meetings.append(_meeting(entry, ("meetings", index), home, located))
     with located.at(("meetings",)):
         return Agenda(
-            name=model.name, title=model.title, description=model.description, meetings=tuple(meetings), home_zone=home
+            name=model.name,
+            title=model.title,
+            description=model.description,
+            illustrative=model.illustrative,
+            meetings=tuple(meetings),
+            home_zone=home,
         )
 
 

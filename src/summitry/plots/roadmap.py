@@ -25,7 +25,7 @@ def plot_exposure(road_map: RoadMap) -> bytes:
         axes.bar([x + (k - (len(road_map.parties) - 1) / 2) * width for x in phases], values, width, label=party)
     axes.axhline(0.0, color="black", linewidth=0.8)
     axes.set_xticks(phases, [f"phase {n}" for n in phases])
-    axes.set_ylabel("exposure (given − received)")
+    axes.set_ylabel("exposure = given − received\n(> 0: has given more)")
     axes.set_title(f"Exposure after each phase (largest {road_map.max_exposure:.2f})")
     axes.legend(loc="best", fontsize="small")
     figure.tight_layout()

@@ -14,17 +14,20 @@ __all__ = ["road_map_for"]
 
 def road_map_for(
     scenario: Scenario, agreement: Outcome, *, start: date, progress: Callable[[str], None]
-) -> RoadMap | None:
-    """Return the planned road-map of ``agreement`` starting the day after ``start``.
+) -> tuple[RoadMap | None, str]:
+    """Return the planned road-map of ``agreement`` starting the day after ``start``, or why there is none.
 
-    Returns None when no catalogue maps this scenario's outcomes to commitments, or when the
-    agreement implies no commitment at all.
+    The road-map is None when no shipped catalogue maps this scenario's outcomes to
+    commitments, or when the agreement implies no commitment at all; the second item then
+    says which, in a sentence (it is empty when there is a road-map).
     """
     if scenario.name not in catalogue_names():
-        return None
+        return None, (
+            f"no road-map catalogue maps the outcomes of {scenario.name} to commitments, so the agreement is not phased"
+        )
     catalogue = load_catalogue(scenario.name)
     commitments = commitments_for(scenario.space.as_dict(agreement), catalogue)
     if not commitments:
-        return None
+        return None, f"the agreement implies no commitment in the {catalogue.name} catalogue"
     progress(f"planning the road-map of {scenario.name} ({len(commitments)} commitments)")
-    return plan(commitments, catalogue.parties, start=start + timedelta(days=1))
+    return plan(commitments, catalogue.parties, start=start + timedelta(days=1)), ""

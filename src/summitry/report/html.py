@@ -23,9 +23,10 @@ from summitry.formats.trace_files import trace_to_lines
 from summitry.model import Outcome
 from summitry.plots.negotiation import plot_negotiation
 from summitry.plots.roadmap import plot_exposure
-from summitry.roadmap import RoadMap
+from summitry.roadmap import EXPOSURE_MEANING, RoadMap
 from summitry.summit import format_duration, format_local_and_gmt, to_ics
 
+from .summary import summarise
 from .summit_run import NegotiationReport, SummitOutcome
 
 __all__ = ["ReportFiles", "write_report"]
@@ -50,7 +51,6 @@ def write_report(outcome: SummitOutcome, folder: str | os.PathLike[str]) -> Repo
     files: dict[str, bytes] = {}
     files["agenda.ics"] = to_ics(outcome.agenda)
     negotiations = []
-    road_maps = []
     for position, report in enumerate(outcome.negotiations, start=1):
         slug = f"{position}-{report.scenario.name}"
         figures = []
@@ -60,21 +60,20 @@ def write_report(outcome: SummitOutcome, folder: str | os.PathLike[str]) -> Repo
             {
                 "src": name,
                 "alt": f"offers of the {report.scenario.name} negotiation in utility space and over time",
-                "caption": (
-                    "Left: every outcome, the Pareto frontier, each party's offers, the agreement and the Nash "
-                    "point. Right: the utility of the offers over time."
-                ),
+                "caption": _negotiation_caption(len(report.scenario.parties)),
             }
         )
         trace_name = f"traces/{slug}.jsonl"
         files[trace_name] = ("\n".join(trace_to_lines(report.trace)) + "\n").encode()
-        negotiations.append(_negotiation_context(report, slug, figures, trace_name))
+        context = _negotiation_context(report, slug, figures, trace_name)
+        context["heading"] = f"{position}. {context['heading']}"
         if report.road_map is not None:
             exposure_name = f"figures/{slug}-exposure.png"
             files[exposure_name] = plot_exposure(report.road_map)
             files[f"roadmap-{report.scenario.name}.yaml"] = plan_text(report.road_map).encode()
-            road_maps.append(_road_map_context(report.scenario.name, report.road_map, exposure_name))
-    files["report.html"] = _render(outcome, negotiations, road_maps).encode()
+            context["road_map"] = _road_map_context(report.scenario.name, report.road_map, exposure_name)
+        negotiations.append(context)
+    files["report.html"] = _render(outcome, negotiations).encode()
     _install(files, target)
     return ReportFiles(
         folder=target,
@@ -107,7 +106,7 @@ def _install(files: dict[str, bytes], target: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _render(outcome: SummitOutcome, negotiations: list[dict[str, Any]], road_maps: list[dict[str, Any]]) -> str:
+def _render(outcome: SummitOutcome, negotiations: list[dict[str, Any]]) -> str:
     template_text = resources.files("summitry.report").joinpath("templates/summit.html.j2").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     agenda = outcome.agenda
@@ -123,17 +122,29 @@ def _render(outcome: SummitOutcome, negotiations: list[dict[str, Any]], road_map
         }
         for m in sorted(agenda.meetings, key=lambda m: m.start_utc)
     ]
-    no_deal = [n["explanation"] for n in negotiations if not n["agreed"]]
     return environment.from_string(template_text).render(
         agenda=agenda,
         version=__version__,
+        illustrative=agenda.illustrative,
+        summary=summarise(outcome),
         home_zone=agenda.home_zone.key,
         ics_name="agenda.ics",
         meetings=meetings,
         conflicts=[str(c) for c in outcome.conflicts],
         negotiations=negotiations,
-        road_maps=road_maps,
-        no_road_map=" ".join(no_deal) or "no negotiation of this summit has a road-map catalogue.",
+        exposure_meaning=EXPOSURE_MEANING,
+    )
+
+
+def _negotiation_caption(parties: int) -> str:
+    if parties == 2:
+        return (
+            "Left: every outcome, the Pareto frontier, each party's offers, the agreement and the Nash "
+            "point. Right: the utility of the offers over time."
+        )
+    return (
+        f"Left: the {parties} parties' utility of the frontier outcomes (grey lines), the offers, the agreement "
+        "and the Nash point, one vertical axis per party. Right: the utility of the offers over time."
     )
 
 
@@ -170,6 +181,7 @@ def _negotiation_context(
     meeting = report.meeting
     return {
         "section_id": f"negotiation-{slug}",
+        "slug": slug,
         "heading": _heading(report),
         "meeting_title": meeting.title,
         "when": format_local_and_gmt(meeting.start),
@@ -194,14 +206,13 @@ def _negotiation_context(
         "rounds": result.rounds,
         "figures": figures,
         "trace_name": trace_name,
+        "road_map": None,
+        "road_map_note": report.road_map_note,
     }
 
 
 def _heading(report: NegotiationReport) -> str:
-    kind = report.meeting.kind.value
-    if kind == "dinner":
-        return f"The menu ({report.scenario.name})"
-    return f"The deal ({report.scenario.name})"
+    return f"{report.meeting.title}: {report.scenario.name}"
 
 
 def _road_map_context(scenario: str, road_map: RoadMap, figure: str) -> dict[str, Any]:
@@ -227,9 +238,16 @@ def _road_map_context(scenario: str, road_map: RoadMap, figure: str) -> dict[str
     return {
         "scenario": scenario,
         "start": road_map.start,
+        "phase_count": f"{len(road_map.phases)} phase" + ("" if len(road_map.phases) == 1 else "s"),
         "parties": road_map.parties,
         "phases": phases,
         "max_exposure": f"{road_map.max_exposure:.2f}",
-        "figures": [{"src": figure, "alt": "exposure per phase", "caption": "Each party's exposure after each phase."}],
+        "figures": [
+            {
+                "src": figure,
+                "alt": "exposure per phase",
+                "caption": "Each party's exposure after each phase: above zero, it has given more than it received.",
+            }
+        ],
         "plan_file": f"roadmap-{scenario}.yaml",
     }

@@ -19,7 +19,14 @@ from summitry.summit import Agenda, Conflict, Meeting
 
 from ._road_maps import road_map_for
 
-__all__ = ["NegotiationReport", "SummitOutcome", "describe_process", "explain", "run_summit"]
+__all__ = [
+    "NegotiationReport",
+    "SummitOutcome",
+    "describe_process",
+    "explain",
+    "run_summit",
+    "strictly_better_outcomes",
+]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,8 @@ class NegotiationReport:
     road_map: RoadMap | None
     explanation: str
     process: str
+    road_map_note: str = ""
+    """Why there is no road-map (no deal, no catalogue, no commitment); empty when there is one."""
 
     @property
     def agreed(self) -> bool:
@@ -90,8 +99,9 @@ def _run_meeting(meeting: Meeting, say: Callable[[str], None]) -> NegotiationRep
     assert result is not None  # reason: negotiate returns finished traces
     metrics = result_metrics(analysis, result)
     road_map = None
+    note = "there is no agreement to carry out"
     if result.agreement is not None:
-        road_map = road_map_for(scenario, result.agreement, start=meeting.end.date(), progress=say)
+        road_map, note = road_map_for(scenario, result.agreement, start=meeting.end.date(), progress=say)
     return NegotiationReport(
         meeting=meeting,
         scenario=scenario,
@@ -102,6 +112,7 @@ def _run_meeting(meeting: Meeting, say: Callable[[str], None]) -> NegotiationRep
         road_map=road_map,
         explanation=explain(scenario, analysis, trace),
         process=describe_process(trace),
+        road_map_note=note,
     )
 
 
@@ -140,18 +151,36 @@ def explain(scenario: Scenario, analysis: ScenarioAnalysis, trace: Trace) -> str
         gap = "" if nash is None else f"; the Nash point would give {_fmt(nash.utilities)}"
         return f"Agreement after {_count(result.rounds, 'round')}: utilities {parts}{paid}{gap}."
     reserved = " and ".join(f"{p} {r:.2f}" for p, r in zip(scenario.party_names, analysis.reserved, strict=True))
-    rational = int(np.count_nonzero(analysis.rational))
     why = {"deadline": "the deadline passed", "ended": "a party walked away", "failed": "a negotiator failed"}
     cause = why.get(result.reason, result.reason)
-    if rational == 0:
+    better = strictly_better_outcomes(analysis)
+    if better:
+        return (
+            f"No deal ({cause}): each party keeps its reservation value ({reserved}), although "
+            f"{_count(better, 'Pareto-optimal outcome')} would have beaten it for everyone."
+        )
+    if int(np.count_nonzero(analysis.rational)) == 0:
         return (
             f"No deal ({cause}): no outcome gives every party at least its reservation value "
             f"({reserved}), so walking away was rational."
         )
     return (
-        f"No deal ({cause}): each party keeps its reservation value ({reserved}), although "
-        f"{rational} Pareto-optimal outcome(s) would have beaten it for everyone."
+        f"No deal ({cause}): no outcome gives every party more than its reservation value ({reserved}); "
+        "the best ones only match it for someone, so walking away cost nobody anything."
     )
+
+
+def strictly_better_outcomes(analysis: ScenarioAnalysis) -> int:
+    """Return how many Pareto-optimal outcomes give *every* party strictly more than its reservation value.
+
+    An outcome that only equals some party's reservation value is not counted: it would not
+    have beaten no deal for that party.
+    """
+    frontier = analysis.frontier_utilities
+    if frontier.size == 0:
+        return 0
+    reserved = np.asarray(analysis.reserved, dtype=float)
+    return int(np.count_nonzero((frontier > reserved).all(axis=1)))
 
 
 def describe_process(trace: Trace) -> str:

@@ -5,13 +5,23 @@ See DESIGN.md §7. Planning needs OR-Tools, imported only when :func:`plan` runs
 
 from __future__ import annotations
 
-from .commitments import Checkpoint, Commitment, CommitmentKind, Phase, RoadMap, check_commitments, exposure_profile
+from .commitments import (
+    EXPOSURE_MEANING,
+    Checkpoint,
+    Commitment,
+    CommitmentKind,
+    Phase,
+    RoadMap,
+    check_commitments,
+    exposure_profile,
+)
 from .from_agreement import Catalogue, commitments_for
 from .planning import DEFAULT_PHASE_GAP_DAYS, build_road_map, plan
 from .tracking import CommitmentState, CommitmentStatus, Event, EventKind, Status, Tracker
 
 __all__ = [
     "DEFAULT_PHASE_GAP_DAYS",
+    "EXPOSURE_MEANING",
     "Catalogue",
     "Checkpoint",
     "Commitment",

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from summitry.errors import CyclicPrerequisiteError, RoadmapError, UnknownCommitmentError
 
 __all__ = [
+    "EXPOSURE_MEANING",
     "Checkpoint",
     "Commitment",
     "CommitmentKind",
@@ -26,6 +27,13 @@ __all__ = [
     "check_commitments",
     "exposure_profile",
 ]
+
+EXPOSURE_MEANING = (
+    "Exposure = what a party has given so far minus what it has received, in its own utility: "
+    "positive means it has given more than it got back (it loses that much if the others stop now); "
+    "negative means it is ahead. The plan keeps the largest exposure of any party after any phase small."
+)
+"""One sentence that says what an exposure number and its sign mean (printed beside every exposure table)."""
 
 
 class CommitmentKind(enum.Enum):

@@ -235,6 +235,8 @@ class Agenda:
     home_zone: zoneinfo.ZoneInfo
     title: str = ""
     description: str = ""
+    illustrative: bool = False
+    """The summit file says its preferences and agents are invented; reports then say so."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "meetings", tuple(self.meetings))
