@@ -106,10 +106,10 @@ BAD_COMMITMENTS = {
         "parties: [a, b]\ncommitments:\n  - {id: x, owner: a, prerequisites: [ghost]}\n",
         ["'x'", "'ghost'"],
     ),
-    "malformed yaml": ("parties: [a, b\ncommitments: {\n", ["not valid YAML"]),
+    "malformed yaml": ("parties: [a, b\ncommitments: {\n", ["malformed YAML"]),
     "wrong type": (
         "parties: [a, b]\ncommitments:\n  - {id: x, owner: a, cost: lots}\n",
-        ["commitments[0] 'x': cost", "'lots'"],
+        ["commitments[0].cost: expected a number, got 'lots' (line 3)"],
     ),
 }
 
@@ -156,7 +156,7 @@ def test_malformed_events_and_plan_files(tmp_path: Path) -> None:
     events = tmp_path / "events.yaml"
     events.write_text("events:\n  - {commitment: end-of-war, kind: finished, date: 2019-03-02}\n", encoding="utf-8")
     code, _, stderr = run("roadmap", "status", str(plan), str(events))
-    assert code == 2 and f"{events}: events[0] 'end-of-war': kind" in stderr
+    assert code == 2 and f"{events}: events[0].kind: expected 'started', 'done'" in stderr
     not_a_plan = tmp_path / "other.yaml"
     not_a_plan.write_text("- just\n- a list\n", encoding="utf-8")
     code, _, stderr = run("roadmap", "status", str(not_a_plan), str(events))

@@ -90,8 +90,8 @@ def _geniusweb_mismatch(tmp_path: Path) -> Path:
 CASES = {
     "missing-file": (lambda tmp: tmp / "nowhere.yaml", r"nowhere\.yaml: no such file or folder"),
     "unknown-name": (lambda tmp: "hanoi-deel", r"Did you mean 'hanoi-deal'\?"),
-    "malformed-yaml": (_bad_yaml, r"bad\.yaml:3: malformed YAML"),
-    "malformed-json": (_bad_json, r"bad\.json:2: malformed JSON"),
+    "malformed-yaml": (_bad_yaml, r"bad\.yaml:3:\d+: malformed YAML"),
+    "malformed-json": (_bad_json, r"bad\.json:2:\d+: malformed JSON"),
     "non-numeric-weight": (
         _bad_weight,
         r"weight\.yaml: parties\[0\]\.utility\.weights\.sanctions_relief: expected a number >= 0, got 'lots'",

@@ -104,7 +104,7 @@ def test_malformed_json_names_the_line(flight: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2] + ","
     path.write_text("\n".join(lines), encoding="utf-8")
-    with pytest.raises(ScenarioFormatError, match=rf"{path.name}:\d+: malformed JSON"):
+    with pytest.raises(ScenarioFormatError, match=rf"{path.name}:\d+:\d+: malformed JSON"):
         load_scenario(flight)
 
 

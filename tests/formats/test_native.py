@@ -153,7 +153,7 @@ def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
     """A YAML syntax error names the file and line."""
     path = tmp_path / "broken.yaml"
     path.write_text("name: x\nissues:\n  - {name: a, values: [1, 2}\n", encoding="utf-8")
-    with pytest.raises(ScenarioFormatError, match=r"broken\.yaml:3: malformed YAML"):
+    with pytest.raises(ScenarioFormatError, match=r"broken\.yaml:3:\d+: malformed YAML"):
         read_native(path)
 
 
@@ -161,7 +161,7 @@ def test_duplicate_yaml_key_names_the_line(tmp_path: Path) -> None:
     """A key given twice in a mapping is refused with its line (YAML would silently keep the last)."""
     path = tmp_path / "dupe.yaml"
     path.write_text("name: x\nname: y\n", encoding="utf-8")
-    with pytest.raises(ScenarioFormatError, match=r"dupe\.yaml:2: .*duplicate key 'name'"):
+    with pytest.raises(ScenarioFormatError, match=r"dupe\.yaml:2:\d+: .*duplicate key 'name'"):
         read_native(path)
 
 
@@ -169,7 +169,7 @@ def test_malformed_json_names_the_line(tmp_path: Path) -> None:
     """A JSON syntax error names the file and line."""
     path = tmp_path / "broken.json"
     path.write_text('{\n  "name": "x",\n  "issues": [,]\n}\n', encoding="utf-8")
-    with pytest.raises(ScenarioFormatError, match=r"broken\.json:3: malformed JSON"):
+    with pytest.raises(ScenarioFormatError, match=r"broken\.json:3:\d+: malformed JSON"):
         read_native(path)
 
 

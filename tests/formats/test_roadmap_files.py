@@ -33,7 +33,9 @@ def test_errors_name_file_and_item(tmp_path: Path) -> None:
     """Type errors, unknown prerequisites and cycles name the file and the commitment."""
     path = tmp_path / "c.yaml"
     path.write_text("parties: [a, b]\ncommitments:\n  - {id: x, owner: a, duration_days: -3}\n", encoding="utf-8")
-    with pytest.raises(RoadmapFileError, match=r"c.yaml: commitments\[0\] 'x': duration_days"):
+    with pytest.raises(
+        RoadmapFileError, match=r"c.yaml: commitments\[0\]\.duration_days: expected a number >= 0, got -3 \(line 3\)"
+    ):
         read_commitments(path)
     path.write_text("parties: [a, b]\ncommitments:\n  - {id: x, owner: a, prerequisites: [y]}\n", encoding="utf-8")
     with pytest.raises(UnknownCommitmentError, match="c.yaml: commitment 'x': prerequisite 'y'"):
@@ -42,7 +44,7 @@ def test_errors_name_file_and_item(tmp_path: Path) -> None:
     with pytest.raises(CyclicPrerequisiteError, match=r"c.yaml: commitments\[0\] 'x'.*x -> x"):
         read_commitments(path)
     path.write_text("parties: [a, b]\n  commitments: [\n", encoding="utf-8")
-    with pytest.raises(RoadmapFileError, match=r"c.yaml:\d+: not valid YAML"):
+    with pytest.raises(RoadmapFileError, match=r"c.yaml:\d+:\d+: malformed YAML"):
         read_commitments(path)
 
 

@@ -106,7 +106,7 @@ def test_reads_times_durations_zones_and_negotiations(tmp_path: Path) -> None:
         ("duration: 20 min", "duration: soon", SummitFileError, r"meetings\[0\]\.duration: expected minutes"),
         ("duration: 20 min", "duration: 0", InvalidMeetingError, r"meetings\[0\]\.duration: .*must be positive"),
         ("duration: 1h30", 'end: "10:00"\n    duration: 1h30', SummitFileError, r"meetings\[2\]: .*exactly one"),
-        ("    title: A\n", "", SummitFileError, r"meetings\[0\]\.title: missing \(required\)"),
+        ("    title: A\n", "", SummitFileError, r"meetings\[0\]\.title: required field is missing \(line 4\)"),
         (
             "    title: A\n",
             "    titel: A\n",

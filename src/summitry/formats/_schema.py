@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError
+from pydantic import BaseModel, BeforeValidator, Discriminator, Field, Tag
 from pydantic_core import PydanticCustomError
+
+from .validation import StrictModel
 
 __all__ = [
     "ConstraintSpec",
@@ -25,7 +27,6 @@ __all__ = [
     "TableSpec",
     "TableUtilitySpec",
     "TriangularSpec",
-    "describe_validation_error",
 ]
 
 
@@ -56,8 +57,8 @@ Weight = Annotated[float, BeforeValidator(_finite_non_negative)]
 Label = Annotated[Union[str, int, float], BeforeValidator(_label)]
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Spec(StrictModel):
+    pass
 
 
 class IssueSpec(_Spec):
@@ -150,7 +151,7 @@ class TableUtilitySpec(_Spec):
 
     type: Literal["table"]
     default: Number = 0.0
-    outcomes: list[OutcomeUtilitySpec] = []
+    outcomes: list[OutcomeUtilitySpec] = Field(default_factory=list)
 
 
 def _utility_kind(raw: Any) -> str:
@@ -175,7 +176,7 @@ class PartySpec(_Spec):
     reservation: Number = 0.0
     discount: Number | None = None
     utility: UtilitySpec
-    forbid: list[ConstraintSpec] = []
+    forbid: list[ConstraintSpec] = Field(default_factory=list)
 
 
 class DefaultsSpec(_Spec):
@@ -193,77 +194,5 @@ class ScenarioSpec(_Spec):
     description: str = ""
     defaults: DefaultsSpec = DefaultsSpec()
     issues: Annotated[list[IssueSpec], Field(min_length=1)]
-    constraints: list[ConstraintSpec] = []
+    constraints: list[ConstraintSpec] = Field(default_factory=list)
     parties: Annotated[list[PartySpec], Field(min_length=2)]
-
-
-# -- error messages ------------------------------------------------------------------------
-
-_PHRASES = {
-    "missing": "required field is missing",
-    "extra_forbidden": "unknown field",
-    "string_type": "expected a string",
-    "int_type": "expected an integer",
-    "int_parsing": "expected an integer",
-    "int_from_float": "expected an integer",
-    "float_type": "expected a number",
-    "float_parsing": "expected a number",
-    "dict_type": "expected a mapping",
-    "model_type": "expected a mapping",
-    "model_attributes_type": "expected a mapping",
-    "list_type": "expected a list",
-}
-
-
-def _describe_one(error: Any) -> str:
-    kind, ctx = error["type"], error.get("ctx") or {}
-    if kind in _PHRASES:
-        text = _PHRASES[kind]
-    elif kind == "greater_than_equal":
-        text = f"expected a number >= {ctx.get('ge')}"
-    elif kind == "greater_than":
-        text = f"expected a number > {ctx.get('gt')}"
-    elif kind == "too_short":
-        return f"expected at least {ctx.get('min_length')} item(s), got {ctx.get('actual_length')}"
-    elif kind == "literal_error":
-        text = f"expected {ctx.get('expected')}"
-    elif kind == "union_tag_invalid":
-        tags = str(ctx.get("expected_tags", "")).replace("<", "").replace(">", "")
-        text = f"expected type one of {tags}"
-    else:
-        text = str(error["msg"]).removeprefix("Value error, ")
-    if kind != "missing":
-        text += f", got {_show(error.get('input'))}"
-    return text
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    shown = repr(value)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
-
-
-def field_path(loc: tuple[Any, ...]) -> str:
-    """Return a location tuple as ``parties[1].utility.weights.yongbyon`` (tags dropped)."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif isinstance(part, str) and part.startswith("<") and part.endswith(">"):
-            continue
-        elif isinstance(part, str) and part.replace("_", "a").replace("-", "a").isalnum():
-            out += f".{part}" if out else part
-        else:
-            out += f"[{str(part)!r}]"
-    return out or "(document)"
-
-
-def describe_validation_error(source: str, exc: ValidationError, limit: int = 3) -> str:
-    """Return ``source: path: what was expected, got what`` for the first ``limit`` errors."""
-    errors = exc.errors()
-    parts = [f"{field_path(tuple(e['loc']))}: {_describe_one(e)}" for e in errors[:limit]]
-    more = f" (and {len(errors) - limit} more)" if len(errors) > limit else ""
-    return f"{source}: " + "; ".join(parts) + more

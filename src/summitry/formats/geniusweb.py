@@ -33,9 +33,10 @@ from summitry.model import (
     ValueFunction,
 )
 
-from ._schema import Weight, describe_validation_error
+from ._schema import Weight
 from .atomic import file_stem, unique_name, write_scenario_folder
-from .native import loads_native
+from .validation import describe_validation_error
+from .yaml_files import YamlDocument, load_yaml
 
 __all__ = [
     "find_domain_file",
@@ -114,7 +115,7 @@ class _Profile(_Spec):
 
 
 def _load_json(path: Path) -> Any:
-    return loads_native(path.read_text(encoding="utf-8"), str(path), json_syntax=True)
+    return load_yaml(path, what="GeniusWeb JSON file").data
 
 
 def is_domain_file(path: Path) -> bool:
@@ -145,7 +146,8 @@ def _validate(model: type[_Spec], document: Any, source: str) -> Any:
     try:
         return model.model_validate(document)
     except ValidationError as exc:
-        raise ScenarioFormatError(describe_validation_error(source, exc)) from None
+        located = YamlDocument(data=document, source=source)
+        raise ScenarioFormatError(describe_validation_error(exc, located, model)) from None
 
 
 def _issue(source: str, name: str, spec: _ValueSet) -> Issue:

@@ -6,18 +6,26 @@ import difflib
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from summitry.errors import ScenarioFormatError, UnknownScenarioError
-from summitry.model import Scenario
 
-from . import genius, geniusweb
-from .native import NATIVE_SUFFIXES, loads_native, read_native, scenario_from_document, write_native
+if TYPE_CHECKING:
+    from summitry.model import Scenario
 
-__all__ = ["Format", "conversion_notes", "detect_format", "load_scenario", "save_scenario", "shipped_scenarios"]
+__all__ = [
+    "NATIVE_SUFFIXES",
+    "Format",
+    "conversion_notes",
+    "detect_format",
+    "load_scenario",
+    "save_scenario",
+    "shipped_scenarios",
+]
 
 Format = Literal["native", "genius", "geniusweb"]
 FORMATS: tuple[Format, ...] = ("native", "genius", "geniusweb")
+NATIVE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _shipped_folder() -> resources.abc.Traversable:
@@ -33,9 +41,11 @@ def shipped_scenarios() -> list[str]:
 
 
 def _load_shipped(name: str) -> Scenario:
+    from .native import scenario_from_yaml
+    from .yaml_files import parse_yaml
+
     entry = _shipped_folder().joinpath(f"{name}.yaml")
-    document = loads_native(entry.read_text(encoding="utf-8"), f"{name}.yaml")
-    return scenario_from_document(document, f"{name}.yaml")
+    return scenario_from_yaml(parse_yaml(entry.read_text(encoding="utf-8"), f"{name}.yaml"))
 
 
 def _looks_like_path(ref: str) -> bool:
@@ -53,6 +63,8 @@ def detect_format(path: Path) -> Format:
     Raises:
         ScenarioFormatError: nothing recognisable is there.
     """
+    from . import geniusweb
+
     if path.is_dir():
         if any(path.glob("*.xml")):
             return "genius"
@@ -86,6 +98,9 @@ def load_scenario(ref: str | os.PathLike[str]) -> Scenario:
         UnknownScenarioError: no such file or folder, and no shipped scenario of that name.
         ScenarioFormatError: the file exists but cannot be read as a scenario.
     """
+    from . import genius, geniusweb
+    from .native import read_native
+
     text = os.fspath(ref)
     path = Path(text).expanduser()
     if path.exists():
@@ -128,6 +143,9 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], format: Form
     Raises:
         ScenarioFormatError: the format cannot hold this scenario, or cannot be told from ``path``.
     """
+    from . import genius, geniusweb
+    from .native import write_native
+
     target = Path(os.fspath(path)).expanduser()
     kind = format or _format_for(target)
     if kind not in FORMATS:

@@ -40,7 +40,6 @@ from summitry.model import (
     ValueFunction,
 )
 
-from ._parsing import loads_native
 from ._schema import (
     ConstraintSpec,
     IssueSpec,
@@ -51,9 +50,11 @@ from ._schema import (
     TableUtilitySpec,
     _LinearForm,
     _TriangularForm,
-    describe_validation_error,
 )
 from .atomic import write_text
+from .loading import NATIVE_SUFFIXES
+from .validation import describe_validation_error
+from .yaml_files import YamlDocument, parse_json, parse_yaml, read_text_file
 
 __all__ = [
     "NATIVE_SUFFIXES",
@@ -61,11 +62,10 @@ __all__ = [
     "loads_native",
     "read_native",
     "scenario_from_document",
+    "scenario_from_yaml",
     "scenario_to_document",
     "write_native",
 ]
-
-NATIVE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def read_native(path: str | Path) -> Scenario:
@@ -73,12 +73,23 @@ def read_native(path: str | Path) -> Scenario:
 
     Raises:
         FileNotFoundError: there is no such file.
-        ScenarioFormatError: the file is malformed or does not describe a valid scenario.
+        ScenarioFormatError: the file is malformed or does not describe a valid scenario
+            (the message names the file, the item and its line).
     """
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    document = loads_native(text, str(path), json_syntax=path.suffix.lower() == ".json")
-    return scenario_from_document(document, str(path))
+    text = read_text_file(path, what="scenario file (.yaml, .yml or .json)")
+    json_syntax = path.suffix.lower() == ".json"
+    document = parse_json(text, str(path)) if json_syntax else parse_yaml(text, str(path))
+    return scenario_from_yaml(document)
+
+
+def loads_native(text: str, source: str, *, json_syntax: bool = False) -> Any:
+    """Return the parsed data of a native file's text (YAML 1.2 core, or strict JSON).
+
+    Raises:
+        ScenarioFormatError: the text is not valid YAML (or JSON); names ``source:line:column``.
+    """
+    return (parse_json(text, source) if json_syntax else parse_yaml(text, source)).data
 
 
 def dumps_native(scenario: Scenario, *, json_syntax: bool = False) -> str:
@@ -125,14 +136,27 @@ def scenario_from_document(document: Any, source: str = "<scenario>") -> Scenari
     Raises:
         ScenarioFormatError: the document breaks the schema or refers to unknown issues/values.
     """
-    if not isinstance(document, dict):
-        raise ScenarioFormatError(
-            f"{source}: expected a mapping with name, issues and parties at the top, got {type(document).__name__}"
-        )
+    return scenario_from_yaml(YamlDocument(data=document, source=source))
+
+
+def scenario_from_yaml(document: YamlDocument) -> Scenario:
+    """Return the scenario a parsed native file describes; errors name the item's line when known.
+
+    Raises:
+        ScenarioFormatError: the document breaks the schema or refers to unknown issues/values.
+    """
+    source = document.source
+    if document.is_empty:
+        raise ScenarioFormatError(f"{source}: the file is empty; expected a scenario with name, issues and parties")
+    if not isinstance(document.data, dict):
+        kind = "a list" if isinstance(document.data, list) else f"a single value {document.data!r:.60}"
+        raise ScenarioFormatError(f"{source}: expected a mapping with name, issues and parties at the top, got {kind}")
     try:
-        spec = ScenarioSpec.model_validate(document)
+        spec = ScenarioSpec.model_validate(document.data)
     except ValidationError as exc:
-        raise ScenarioFormatError(describe_validation_error(source, exc)) from None
+        raise ScenarioFormatError(describe_validation_error(exc, document, ScenarioSpec)) from None
+    except RecursionError:
+        raise ScenarioFormatError(f"{source}: nested too deeply") from None
     issues = tuple(_issue(source, f"issues[{k}]", s) for k, s in enumerate(spec.issues))
     with _at(source, "issues"):
         space = OutcomeSpace(issues=issues)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -37,10 +37,12 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from summitry.errors import RoadmapError, RoadmapFileError, UnknownCommitmentError
 from summitry.formats.atomic import write_text
+from summitry.formats.validation import StrictModel, validate
+from summitry.formats.yaml_files import YamlDocument, load_yaml, parse_yaml
 from summitry.roadmap.commitments import Checkpoint, Commitment, CommitmentKind, Phase, RoadMap, check_commitments
 from summitry.roadmap.from_agreement import Catalogue
 from summitry.roadmap.tracking import Event, EventKind
@@ -60,11 +62,7 @@ _PLAN_FORMAT = "summitry-roadmap-plan/1"
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _CommitmentModel(_Strict):
+class _CommitmentModel(StrictModel):
     id: str = Field(min_length=1)
     owner: str = Field(min_length=1)
     description: str = ""
@@ -91,7 +89,7 @@ class _CommitmentModel(_Strict):
         )
 
 
-class _CommitmentsModel(_Strict):
+class _CommitmentsModel(StrictModel):
     parties: list[str] = Field(min_length=2)
     start: date | None = None
     phase_gap_days: int | None = Field(default=None, ge=0)
@@ -100,7 +98,7 @@ class _CommitmentsModel(_Strict):
     commitments: list[_CommitmentModel]
 
 
-class _CheckpointModel(_Strict):
+class _CheckpointModel(StrictModel):
     opens: date
     closes: date
     verify: list[str] = Field(default_factory=list)
@@ -108,7 +106,7 @@ class _CheckpointModel(_Strict):
     unverifiable: list[str] = Field(default_factory=list)
 
 
-class _PhaseModel(_Strict):
+class _PhaseModel(StrictModel):
     number: int = Field(ge=1)
     start: date
     end: date
@@ -117,7 +115,7 @@ class _PhaseModel(_Strict):
     checkpoint: _CheckpointModel
 
 
-class _PlanModel(_Strict):
+class _PlanModel(StrictModel):
     format: Literal["summitry-roadmap-plan/1"]
     parties: list[str] = Field(min_length=2)
     start: date
@@ -126,18 +124,18 @@ class _PlanModel(_Strict):
     phases: list[_PhaseModel]
 
 
-class _EventModel(_Strict):
+class _EventModel(StrictModel):
     commitment: str = Field(min_length=1)
     kind: Literal["started", "done", "verified", "violated", "kept"]
     date: date
     note: str = ""
 
 
-class _EventsModel(_Strict):
+class _EventsModel(StrictModel):
     events: list[_EventModel]
 
 
-class _CatalogueModel(_Strict):
+class _CatalogueModel(StrictModel):
     catalogue: str = Field(min_length=1)
     scenario: str = ""
     description: str = ""
@@ -166,7 +164,7 @@ def read_commitments(path: Path) -> CommitmentsFile:
             the message starts with the file name.
     """
     path = Path(path)
-    document = _parse(path, _CommitmentsModel, _load_yaml(path))
+    document = _parse(_CommitmentsModel, _load_yaml(path, "commitments"), "commitments")
     commitments = _commitments(path, document.commitments)
     with _in_file(path):
         check_commitments(commitments, document.parties)
@@ -226,7 +224,7 @@ def read_plan(path: Path) -> RoadMap:
         RoadmapError: the plan breaks a road-map invariant (message starts with the file name).
     """
     path = Path(path)
-    document = _parse(path, _PlanModel, _load_yaml(path))
+    document = _parse(_PlanModel, _load_yaml(path, "plan"), "plan")
     commitments = {c.id: c for c in _commitments(path, document.commitments)}
     phases: list[Phase] = []
     with _in_file(path):
@@ -268,7 +266,10 @@ def read_events(path: Path, *, plan: RoadMap) -> list[Event]:
         UnknownCommitmentError: an event names a commitment not in the plan (file and item named).
     """
     path = Path(path)
-    document = _parse(path, _EventsModel, _load_yaml(path))
+    loaded = _load_yaml(path, "events")
+    if loaded.is_empty:
+        return []  # an empty events file: nothing has happened yet
+    document = _parse(_EventsModel, loaded, "events")
     events: list[Event] = []
     for position, item in enumerate(document.events):
         try:
@@ -293,7 +294,7 @@ def load_catalogue(name_or_path: str | Path) -> Catalogue:
     """
     candidate = Path(name_or_path)
     if candidate.suffix in {".yaml", ".yml"} or candidate.exists():
-        return _read_catalogue(candidate, _load_yaml(candidate))
+        return _read_catalogue(candidate, _load_yaml(candidate, "catalogue"))
     name = str(name_or_path)
     if name not in catalogue_names():
         import difflib
@@ -304,7 +305,8 @@ def load_catalogue(name_or_path: str | Path) -> Catalogue:
             f"no catalogue {name!r}{hint} (shipped: {', '.join(catalogue_names())}; or give a .yaml file)"
         )
     resource = resources.files("summitry") / "data" / "roadmaps" / f"{name}.yaml"
-    return _read_catalogue(Path(f"<summitry>/data/roadmaps/{name}.yaml"), _safe_load(resource.read_text("utf-8"), name))
+    source = f"<summitry>/data/roadmaps/{name}.yaml"
+    return _read_catalogue(Path(source), parse_yaml(resource.read_text("utf-8"), source, error=RoadmapFileError))
 
 
 def read_agreement(path: Path) -> dict[str, Any] | None:
@@ -336,8 +338,8 @@ def read_agreement(path: Path) -> dict[str, Any] | None:
     return agreement
 
 
-def _read_catalogue(path: Path, raw: object) -> Catalogue:
-    document = _parse(path, _CatalogueModel, raw)
+def _read_catalogue(path: Path, loaded: YamlDocument) -> Catalogue:
+    document = _parse(_CatalogueModel, loaded, "catalogue")
     commitments = _commitments(path, document.commitments)
     with _in_file(path):
         return Catalogue(
@@ -370,55 +372,46 @@ def _in_file(path: Path) -> Iterator[None]:
         raise type(error)(f"{path}: {error}") from None
 
 
-def _load_yaml(path: Path) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise RoadmapFileError(f"{path}: not a UTF-8 text file") from None
-    return _safe_load(text, str(path))
+_KINDS = {
+    "commitments": ("commitments file", "parties and commitments"),
+    "plan": ("road-map plan file (written by `summitry roadmap plan --out`)", "format, parties, start and phases"),
+    "events": ("events file", "events"),
+    "catalogue": ("catalogue file", "catalogue, parties, commitments and issues"),
+}
 
 
-def _safe_load(text: str, where: str) -> object:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise RoadmapFileError(f"{where}{line}: not valid YAML: {problem}") from None
+def _load_yaml(path: Path, kind: str) -> YamlDocument:
+    return load_yaml(path, error=RoadmapFileError, what=_KINDS[kind][0])
 
 
-def _parse(path: Path, model: type[_Model], raw: object) -> _Model:
-    if not isinstance(raw, Mapping):
-        raise RoadmapFileError(f"{path}: expected a YAML mapping at the top level, got {type(raw).__name__}")
-    try:
-        return model.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = _location(first["loc"], raw)
-        got = f", got {first['input']!r}" if first["type"] not in {"missing"} else ""
-        if first["type"] == "missing":
-            message = f"field {first['loc'][-1]!r} is required"
-        else:
-            message = first["msg"][0].lower() + first["msg"][1:]
-        more = f" (and {error.error_count() - 1} more problem(s))" if error.error_count() > 1 else ""
-        raise RoadmapFileError(f"{path}: {where}: {message}{got}{more}") from None
+def _looks_like(data: object) -> str | None:
+    """Return which kind of file ``data`` looks like, from its top-level keys (None: none of them)."""
+    if not isinstance(data, dict):
+        return None
+    if str(data.get("format", "")).startswith("summitry-roadmap-plan"):
+        return "plan"
+    if "events" in data:
+        return "events"
+    if "catalogue" in data:
+        return "catalogue"
+    if "commitments" in data and "parties" in data:
+        return "commitments"
+    if "meetings" in data:
+        return "summit file"
+    if "issues" in data and "parties" in data:
+        return "scenario file"
+    if "agreement" in data:
+        return "negotiation result"
+    return None
 
 
-def _location(loc: Sequence[str | int], raw: object) -> str:
-    """Return e.g. ``commitments[2] 'freeze': cost`` for a pydantic location."""
-    parts: list[str] = []
-    node: object = raw
-    for step in loc:
-        if isinstance(step, int):
-            parts[-1] = f"{parts[-1]}[{step}]" if parts else f"[{step}]"
-            node = node[step] if isinstance(node, list) and step < len(node) else None
-            if isinstance(node, Mapping) and isinstance(node.get("id") or node.get("commitment"), str):
-                parts[-1] += f" {node.get('id') or node.get('commitment')!r}"
-        else:
-            parts.append(str(step))
-            node = node.get(step) if isinstance(node, Mapping) else None
-    return ": ".join(parts) if parts else "top level"
+def _parse(model: type[_Model], loaded: YamlDocument, kind: str) -> _Model:
+    what, fields = _KINDS[kind]
+    looks = _looks_like(loaded.data)
+    if looks is not None and looks != kind:
+        name = _KINDS[looks][0].split(" (")[0] if looks in _KINDS else looks
+        raise RoadmapFileError(f"{loaded.source}: expected a {what}, but this looks like a {name}")
+    return validate(model, loaded, error=RoadmapFileError, what=what, fields=fields)
 
 
 def _commitment_dict(commitment: Commitment) -> dict[str, Any]:

@@ -20,11 +20,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from summitry.errors import AgendaError, SummitFileError, UnknownSummitError
 from summitry.formats.atomic import write_bytes
+from summitry.formats.validation import StrictModel, validate
+from summitry.formats.yaml_files import YamlDocument, parse_yaml, read_text_file
 from summitry.summit import Agenda, LinkedNegotiation, Meeting, time_zone
 
 __all__ = ["load_summit", "parse_summit", "shipped_summits", "write_ics"]
@@ -38,11 +39,7 @@ Path_ = tuple[str | int, ...]
 # ---------------------------------------------------------------- the schema (pydantic, at the edge)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class NegotiationEntry(_Strict):
+class NegotiationEntry(StrictModel):
     """``negotiation:`` of a meeting: which scenario to negotiate, under which protocol, by whom."""
 
     scenario: str = Field(min_length=1)
@@ -64,7 +61,7 @@ class NegotiationEntry(_Strict):
         return value
 
 
-class MeetingEntry(_Strict):
+class MeetingEntry(StrictModel):
     """One item of ``meetings:``."""
 
     id: str = Field(min_length=1)
@@ -88,7 +85,7 @@ class MeetingEntry(_Strict):
         return value
 
 
-class SummitFile(_Strict):
+class SummitFile(StrictModel):
     """The whole file."""
 
     name: str = Field(min_length=1)
@@ -99,98 +96,16 @@ class SummitFile(_Strict):
     meetings: list[MeetingEntry] = Field(min_length=1)
 
 
-# ---------------------------------------------------------------- YAML with line numbers
+# ---------------------------------------------------------------- located messages
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML without YAML 1.1's surprises: ``18:30`` stays a string (not 1110), dates stay text."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
-            if isinstance(key, str) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark
-                )
-            if isinstance(key, str):
-                seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if not tag.endswith((":int", ":float", ":timestamp"))]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"),
-    list("-+0123456789."),
-)
-
-
-def _read_yaml(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
-    loader = _Loader(text)
+@contextlib.contextmanager
+def _at(document: YamlDocument, at: Path_) -> Iterator[None]:
+    """Re-raise domain errors raised inside with the file, the item and its line in front, same class."""
     try:
-        node = loader.get_single_node()
-        data = None if node is None else loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        context = ""
-        if exc.context and exc.context_mark is not None and exc.problem:
-            context = f" ({exc.context} started on line {exc.context_mark.line + 1})"
-        raise SummitFileError(f"{where}: malformed YAML: {exc.problem or exc.context}{context}") from None
-    except yaml.YAMLError as exc:
-        raise SummitFileError(f"{source}: malformed YAML: {exc}") from None
-    finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
-    lines: dict[Path_, int] = {}
-    if node is not None:
-        _collect_lines(node, (), lines)
-    return data, lines
-
-
-def _collect_lines(node: yaml.Node, at: Path_, lines: dict[Path_, int]) -> None:
-    lines[at] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            _collect_lines(value_node, (*at, str(key_node.value)), lines)
-            lines[(*at, str(key_node.value))] = key_node.start_mark.line + 1  # the key's line, not the value's
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _collect_lines(item, (*at, index), lines)
-
-
-def _item(at: Path_) -> str:
-    text = ""
-    for part in at:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top level)"
-
-
-class _Located:
-    """Builds messages that name the file, the item and its line."""
-
-    def __init__(self, source: str, lines: dict[Path_, int]) -> None:
-        self.source = source
-        self.lines = lines
-
-    def message(self, at: Path_, text: str) -> str:
-        probe = at
-        while probe and probe not in self.lines:
-            probe = probe[:-1]
-        line = f" (line {self.lines[probe]})" if probe in self.lines and probe else ""
-        return f"{self.source}: {_item(at)}: {text}{line}"
-
-    @contextlib.contextmanager
-    def at(self, at: Path_) -> Iterator[None]:
-        """Re-raise domain errors raised inside with the file and item in front, same class."""
-        try:
-            yield
-        except AgendaError as exc:
-            raise type(exc)(self.message(at, str(exc))) from exc
+        yield
+    except AgendaError as exc:
+        raise type(exc)(document.message(at, str(exc))) from exc
 
 
 # ---------------------------------------------------------------- reading
@@ -214,14 +129,8 @@ def load_summit(ref: str | os.PathLike[str]) -> Agenda:
             rules; each message names the file, the item (``meetings[2].timezone``) and its line.
     """
     path = Path(ref)
-    if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise SummitFileError(f"{path}: expected UTF-8 text, got a byte 0x{exc.object[exc.start]:02x}") from None
-        return parse_summit(text, source=str(ref))
-    if path.is_dir():
-        raise SummitFileError(f"{path}: is a folder; expected a summit file (.yaml)")
+    if path.is_file() or path.is_dir():
+        return parse_summit(read_text_file(path, error=SummitFileError, what="summit file (.yaml)"), source=str(ref))
     shipped = shipped_summits()
     name = str(ref)
     if name in shipped:
@@ -242,73 +151,29 @@ def parse_summit(text: str, *, source: str = "<summit>") -> Agenda:
         SummitFileError, UnknownTimeZoneError, InvalidMeetingError, AgendaError: as
             :func:`load_summit`.
     """
-    data, lines = _read_yaml(text, source)
-    located = _Located(source, lines)
-    if not isinstance(data, dict):
-        kind = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise SummitFileError(f"{source}: expected a mapping with name, timezone and meetings, got {kind}")
-    try:
-        model = SummitFile.model_validate(data)
-    except ValidationError as exc:
-        raise SummitFileError(_first_error(exc, located)) from None
-    return _agenda(model, located)
-
-
-def _first_error(exc: ValidationError, located: _Located) -> str:
-    # A misspelt key shows up as an unknown field *and* a missing one: name the cause first.
-    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
-    first = errors[0]
-    at: Path_ = tuple(p for p in first["loc"] if isinstance(p, int | str))
-    kind = first["type"]
-    if kind == "missing":
-        text = "missing (required)"
-    elif kind == "extra_forbidden":
-        text = _unknown_field(at)
-    else:
-        text = _lower_first(first["msg"]).removeprefix("value error, ")
-        if kind != "value_error":
-            text += f", got {first['input']!r}"
-    others = len(errors) - 1
-    more = f" (and {others} more problem{'s' if others > 1 else ''})" if others else ""
-    return located.message(at, text) + more
-
-
-def _unknown_field(at: Path_) -> str:
-    parent = at[:-1]
-    if "negotiation" in parent:
-        model: type[BaseModel] = NegotiationEntry
-    elif parent[:1] == ("meetings",) and len(parent) == 2:
-        model = MeetingEntry
-    else:
-        model = SummitFile
-    known = [f.alias or name for name, f in model.model_fields.items()]
-    close = difflib.get_close_matches(str(at[-1]), known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown field{hint} (expected one of: {', '.join(known)})"
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    document = parse_yaml(text, source, error=SummitFileError)
+    model = validate(SummitFile, document, error=SummitFileError, what="summit file")
+    return _agenda(model, document)
 
 
 # ---------------------------------------------------------------- schema -> domain objects
 
 
-def _agenda(model: SummitFile, located: _Located) -> Agenda:
-    with located.at(("timezone",)):
+def _agenda(model: SummitFile, document: YamlDocument) -> Agenda:
+    with _at(document, ("timezone",)):
         home = time_zone(model.timezone)
     meetings: list[Meeting] = []
     first_index: dict[str, int] = {}
     for index, entry in enumerate(model.meetings):
         if entry.id in first_index:
             raise AgendaError(
-                located.message(
+                document.message(
                     ("meetings", index, "id"), f"id {entry.id!r} is already used by meetings[{first_index[entry.id]}]"
                 )
             )
         first_index[entry.id] = index
-        meetings.append(_meeting(entry, ("meetings", index), home, located))
-    with located.at(("meetings",)):
+        meetings.append(_meeting(entry, ("meetings", index), home, document))
+    with _at(document, ("meetings",)):
         return Agenda(
             name=model.name,
             title=model.title,
@@ -319,20 +184,20 @@ def _agenda(model: SummitFile, located: _Located) -> Agenda:
         )
 
 
-def _meeting(entry: MeetingEntry, at: Path_, home: Any, located: _Located) -> Meeting:
+def _meeting(entry: MeetingEntry, at: Path_, home: Any, document: YamlDocument) -> Meeting:
     zone = home
     if entry.timezone is not None:
-        with located.at((*at, "timezone")):
+        with _at(document, (*at, "timezone")):
             zone = time_zone(entry.timezone)
-    with located.at((*at, "start")):
+    with _at(document, (*at, "start")):
         start = datetime.combine(entry.day, _clock(entry.start), tzinfo=zone)
-    duration = _duration(entry, at, zone, start, located)
+    duration = _duration(entry, at, zone, start, document)
     negotiation = None
     if entry.negotiation is not None:
-        with located.at((*at, "negotiation")):
+        with _at(document, (*at, "negotiation")):
             negotiation = _negotiation(entry.negotiation)
     field = ("end" if entry.end is not None else "duration") if duration <= timedelta(0) else None
-    with located.at((*at, field) if field else at):
+    with _at(document, (*at, field) if field else at):
         return Meeting(
             id=entry.id,
             title=entry.title,
@@ -346,14 +211,14 @@ def _meeting(entry: MeetingEntry, at: Path_, home: Any, located: _Located) -> Me
         )
 
 
-def _duration(entry: MeetingEntry, at: Path_, zone: Any, start: datetime, located: _Located) -> timedelta:
+def _duration(entry: MeetingEntry, at: Path_, zone: Any, start: datetime, document: YamlDocument) -> timedelta:
     if (entry.duration is None) == (entry.end is None):
         given = "both" if entry.end is not None else "neither"
-        raise SummitFileError(located.message(at, f"expected exactly one of duration or end, got {given}"))
+        raise SummitFileError(document.message(at, f"expected exactly one of duration or end, got {given}"))
     if entry.end is None:
-        with located.at((*at, "duration")):
+        with _at(document, (*at, "duration")):
             return _parse_duration(entry.duration)
-    with located.at((*at, "end")):
+    with _at(document, (*at, "end")):
         end = _end_time(entry.end, entry.day, zone)
     return end.astimezone(UTC) - start.astimezone(UTC)
 
@@ -383,13 +248,20 @@ def _end_time(text: str, day: date, zone: Any) -> datetime:
     return naive.replace(tzinfo=zone)
 
 
+_MAX_MINUTES = 366 * 24 * 60
+
+
 def _parse_duration(value: str | int | None) -> timedelta:
     if isinstance(value, int):
+        if abs(value) > _MAX_MINUTES:
+            raise SummitFileError(f"expected a duration of at most {_MAX_MINUTES:,} minutes (a year), got {value}")
         return timedelta(minutes=value)
     match = _DURATION.match(value or "")
     if not value or not match or (match[2] is None and match[3] is None):
         raise SummitFileError(f'expected minutes or a duration like "20 min", "2h", "1h30", got {value!r}')
     minutes = int(match[2] or 0) * 60 + int(match[3] or 0)
+    if minutes > _MAX_MINUTES:
+        raise SummitFileError(f"expected a duration of at most {_MAX_MINUTES:,} minutes (a year), got {value!r}")
     return timedelta(minutes=-minutes if match[1] else minutes)
 
 
