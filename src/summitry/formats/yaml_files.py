@@ -136,10 +136,10 @@ _CORE_TAGS = {
 class _CoreLoader(yaml.SafeLoader):
     """PyYAML's safe loader narrowed to YAML 1.2's core schema, refusing duplicate keys."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             try:
                 first = seen.get(key)
             except TypeError:
@@ -166,9 +166,9 @@ class _CoreLoader(yaml.SafeLoader):
                 None,
                 None,
                 f"nested deeper than {MAX_DEPTH} levels",
-                self.get_mark(),  # type: ignore[no-untyped-call]
+                self.get_mark(),
             )
-        super().fetch_flow_collection_start(TokenClass)  # type: ignore[no-untyped-call]
+        super().fetch_flow_collection_start(TokenClass)
 
     def add_indent(self, column: int) -> bool:
         """Refuse block collections nested deeper than :data:`MAX_DEPTH`."""
@@ -177,9 +177,9 @@ class _CoreLoader(yaml.SafeLoader):
                 None,
                 None,
                 f"nested deeper than {MAX_DEPTH} levels",
-                self.get_mark(),  # type: ignore[no-untyped-call]
+                self.get_mark(),
             )
-        return bool(super().add_indent(column))  # type: ignore[no-untyped-call]
+        return bool(super().add_indent(column))
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
@@ -325,7 +325,7 @@ def parse_yaml(text: str, source: str, *, error: _ErrorType = ScenarioFormatErro
     except RecursionError:
         raise error(f"{source}: malformed YAML: nested too deeply") from None
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
     lines: dict[Location, int] = {}
     if node is not None:
         try:
@@ -355,8 +355,8 @@ def _collect_lines(node: yaml.Node, value: Any, at: Location, lines: dict[Locati
     lines.setdefault(at, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode) and isinstance(value, dict):
         for (key_node, value_node), (key, item) in zip(node.value, value.items(), strict=False):
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                continue
+            if not isinstance(key, str | int):
+                continue  # a float or null key: not addressable in a location
             _collect_lines(value_node, item, (*at, key), lines)
             lines[(*at, key)] = key_node.start_mark.line + 1  # an entry's line is its key's line
     elif isinstance(node, yaml.SequenceNode) and isinstance(value, list):
