@@ -26,14 +26,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from summitry.agents import resolve_agent
 from summitry.errors import SummitryError, TournamentSpecError
 from summitry.formats import load_scenario
-from summitry.formats._parsing import loads_native
-from summitry.formats._schema import describe_validation_error
+from summitry.formats.validation import StrictModel, validate
+from summitry.formats.yaml_files import YamlDocument, parse_yaml
 
 __all__ = ["TournamentSpec", "load_tournament_spec", "parse_tournament_spec"]
 
@@ -41,9 +40,7 @@ DEFAULT_TIMEOUT = 60.0
 """Seconds a negotiation may run before the agent acting is declared hung."""
 
 
-class _SpecFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _SpecFile(StrictModel):
     name: Annotated[str, Field(min_length=1)]
     agents: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
     scenarios: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
@@ -128,20 +125,9 @@ def parse_tournament_spec(text: str, *, source: str = "<tournament>", base: Path
         TournamentSpecError: as :func:`load_tournament_spec`.
     """
     base = (base or Path.cwd()).resolve()
-    try:
-        document = loads_native(text, source)
-    except SummitryError as exc:
-        raise TournamentSpecError(str(exc)) from None
-    if not isinstance(document, dict):
-        kind = "an empty file" if document is None else f"a {type(document).__name__}"
-        raise TournamentSpecError(f"{source}: expected a mapping with name, agents and scenarios, got {kind}")
-    lines = _Lines(text)
-    try:
-        model = _SpecFile.model_validate(document)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        line = lines.of(tuple(first["loc"]))
-        raise TournamentSpecError(describe_validation_error(source, exc, limit=1) + line) from None
+    document = parse_yaml(text, source, error=TournamentSpecError)
+    model = validate(_SpecFile, document, error=TournamentSpecError, what="tournament spec")
+    lines = _Lines(document)
     for index, agent in enumerate(model.agents):
         try:
             resolve_agent(agent, base=base)
@@ -188,30 +174,12 @@ def parse_tournament_spec(text: str, *, source: str = "<tournament>", base: Path
 
 
 class _Lines:
-    """Line numbers of a YAML document's fields, for messages (`` (line 3)``)."""
+    """Line numbers of a spec's fields, for messages (`` (line 3)``)."""
 
-    def __init__(self, text: str) -> None:
-        self._lines: dict[tuple[Any, ...], int] = {}
-        try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            return
-        if node is not None:
-            self._walk(node, ())
+    def __init__(self, document: YamlDocument) -> None:
+        self._document = document
 
-    def _walk(self, node: yaml.Node, at: tuple[Any, ...]) -> None:
-        self._lines[at] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                self._walk(value, (*at, str(key.value)))
-                self._lines[(*at, str(key.value))] = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                self._walk(item, (*at, index))
-
-    def of(self, at: tuple[Any, ...]) -> str:
+    def of(self, at: tuple[str | int, ...]) -> str:
         """Return `` (line N)`` for the field at ``at`` (or its closest parent), or nothing."""
-        probe = at
-        while probe and probe not in self._lines:
-            probe = probe[:-1]
-        return f" (line {self._lines[probe]})" if probe else ""
+        line = self._document.line_of(at)
+        return f" (line {line})" if line is not None else ""
