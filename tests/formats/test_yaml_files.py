@@ -20,10 +20,11 @@ from summitry.errors import (
     SummitryError,
 )
 from summitry.formats import load_scenario
+from summitry.formats.native import dumps_native, scenario_from_document
 from summitry.formats.roadmap_files import read_commitments, read_events, read_plan, write_plan
 from summitry.formats.summit_files import parse_summit
 from summitry.formats.validation import StrictModel, validate
-from summitry.formats.yaml_files import YamlDocument, load_yaml, parse_json, parse_yaml
+from summitry.formats.yaml_files import YamlDocument, dump_yaml, load_yaml, parse_json, parse_yaml
 from summitry.roadmap import plan
 
 
@@ -122,9 +123,25 @@ json_values = st.recursive(
 
 
 @given(json_values)
-def test_what_a_yaml_writer_writes_reads_back_the_same(value: object) -> None:
-    """Anything PyYAML's safe writer writes (it quotes what YAML 1.1 would mistype) reads back equal."""
-    assert parse_yaml(yaml.safe_dump({"v": value}, allow_unicode=True), "t.yaml").data == {"v": value}
+def test_what_summitry_writes_reads_back_the_same(value: object) -> None:
+    """Anything dump_yaml writes reads back equal, here and in a YAML 1.1 reader ('1e3' and 'yes' stay text)."""
+    text = dump_yaml({"v": value})
+    assert parse_yaml(text, "t.yaml").data == {"v": value}
+    assert yaml.safe_load(text) == {"v": value}
+
+
+def test_text_that_looks_like_numbers_survives_a_scenario_round_trip() -> None:
+    """A categorical value '1e3' was written bare by PyYAML's writer and came back as the number 1000.0."""
+    data = parse_yaml(dumps_native(load_scenario("hanoi-deal")), "t.yaml").data
+    issue = data["issues"][0]
+    renamed = dict(zip(issue["values"], ["1e3", "yes", "010", "18:30", "0x1f", "~", ".5"], strict=False))
+    issue["values"] = [renamed[v] for v in issue["values"]]
+    for party in data["parties"]:
+        table = party["utility"]["values"][issue["name"]]
+        party["utility"]["values"][issue["name"]] = {renamed[k]: v for k, v in table.items()}
+    scenario = scenario_from_document(data, "t.yaml")
+    again = scenario_from_document(parse_yaml(dumps_native(scenario), "t.yaml").data, "t.yaml")
+    assert again.space.issues[0].values == scenario.space.issues[0].values == tuple(issue["values"])
 
 
 @given(st.text(max_size=80))

@@ -25,9 +25,7 @@ from summitry.model import (
 def build() -> Scenario:
     """Build a two-party scenario with each kind of utility function behind the Protocol."""
     space = OutcomeSpace(issues=(CategoricalIssue(name="price", options=("low", "high")),))
-    linear = LinearAdditive(
-        space=space, weights=(1.0,), values=(TableValue(evaluations={"low": 1.0, "high": 0.5}),)
-    )
+    linear = LinearAdditive(space=space, weights=(1.0,), values=(TableValue(evaluations={"low": 1.0, "high": 0.5}),))
     table = TableUtility(space=space, table=np.array([0.2, 0.9]), reservation_value=0.1)
     functions: list[UtilityFunction] = [linear, table, ConstrainedUtility(base=linear, constraints=())]
     parties = (Party(name="a", utility=functions[0]), Party(name="b", utility=table))

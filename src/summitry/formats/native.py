@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from pydantic import ValidationError
 
 from summitry.errors import ModelError, ScenarioFormatError
@@ -54,7 +53,7 @@ from ._schema import (
 from .atomic import write_text
 from .loading import NATIVE_SUFFIXES
 from .validation import describe_validation_error
-from .yaml_files import YamlDocument, parse_json, parse_yaml, read_text_file
+from .yaml_files import YamlDocument, dump_yaml, parse_json, parse_yaml, read_text_file
 
 __all__ = [
     "NATIVE_SUFFIXES",
@@ -97,7 +96,7 @@ def dumps_native(scenario: Scenario, *, json_syntax: bool = False) -> str:
     document = scenario_to_document(scenario)
     if json_syntax:
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return dump_yaml(document)
 
 
 def write_native(scenario: Scenario, path: str | Path) -> Path:

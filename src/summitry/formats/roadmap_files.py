@@ -36,13 +36,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, Field
 
 from summitry.errors import RoadmapError, RoadmapFileError, UnknownCommitmentError
 from summitry.formats.atomic import write_text
 from summitry.formats.validation import StrictModel, validate
-from summitry.formats.yaml_files import YamlDocument, load_yaml, parse_yaml
+from summitry.formats.yaml_files import YamlDocument, dump_yaml, load_yaml, parse_yaml
 from summitry.roadmap.commitments import Checkpoint, Commitment, CommitmentKind, Phase, RoadMap, check_commitments
 from summitry.roadmap.from_agreement import Catalogue
 from summitry.roadmap.tracking import Event, EventKind
@@ -212,7 +211,7 @@ def plan_text(road_map: RoadMap) -> str:
             for phase in road_map.phases
         ],
     }
-    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    text = dump_yaml(document)
     return "# summitry road-map plan (written by `summitry roadmap plan --out`)\n" + text
 
 

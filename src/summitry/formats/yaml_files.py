@@ -50,6 +50,7 @@ __all__ = [
     "Location",
     "YamlDocument",
     "describe_location",
+    "dump_yaml",
     "expect_mapping",
     "load_yaml",
     "parse_json",
@@ -246,6 +247,26 @@ _CoreLoader.add_implicit_resolver(
     ),
     list("-+0123456789."),
 )
+
+
+class _CoreDumper(yaml.SafeDumper):
+    """PyYAML's safe writer, quoting every string that YAML 1.2 core *or* YAML 1.1 would read as another type."""
+
+
+_CoreDumper.yaml_implicit_resolvers = {}
+for _first in set(_CoreLoader.yaml_implicit_resolvers) | set(yaml.SafeDumper.yaml_implicit_resolvers):
+    _CoreDumper.yaml_implicit_resolvers[_first] = [
+        *_CoreLoader.yaml_implicit_resolvers.get(_first, []),
+        *yaml.SafeDumper.yaml_implicit_resolvers.get(_first, []),
+    ]
+
+
+def dump_yaml(data: Any) -> str:
+    """Return ``data`` as YAML text that :func:`parse_yaml` (and YAML 1.1 readers) read back equal.
+
+    Keys keep their order; text is written as UTF-8, lines up to 100 characters.
+    """
+    return yaml.dump(data, Dumper=_CoreDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _short(value: object) -> str:
