@@ -40,6 +40,17 @@ class Spinner(Boulware):
         return super().act(observation)
 
 
+class Crasher(Boulware):
+    """Takes the whole process down on its second action."""
+
+    def act(self, observation):
+        if observation.round >= 1:
+            import os
+
+            os._exit(3)
+        return super().act(observation)
+
+
 class BrokenConstructor(Boulware):
     def __init__(self, **kwargs):
         raise ValueError("cannot be made")

@@ -73,6 +73,18 @@ def test_an_agent_that_hangs_is_stopped_and_scored_as_failing(spec_folder: Path,
     assert "NegotiationHung" in str(record["failure"])
 
 
+def test_a_crashed_worker_process_is_one_clear_error(spec_folder: Path, tmp_path: Path) -> None:
+    from summitry.errors import TournamentError
+
+    spec = load_tournament_spec(write_spec(spec_folder, agents=["boulware", "misbehaving.py:Crasher"]))
+    backend = LocalBackend(1)
+    try:
+        with pytest.raises(TournamentError, match="a worker process died"):
+            run_tournament(spec, tmp_path / "out", backend)
+    finally:
+        backend.close()
+
+
 def test_a_changed_spec_is_refused_on_an_existing_folder(spec_folder: Path, tmp_path: Path) -> None:
     run_tournament(load_tournament_spec(write_spec(spec_folder)), tmp_path / "out", InProcessBackend())
     changed = load_tournament_spec(write_spec(spec_folder, rounds=30))

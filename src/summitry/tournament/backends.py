@@ -16,6 +16,7 @@ import os
 import signal
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from summitry.errors import TournamentError
@@ -87,7 +88,14 @@ class LocalBackend:
                 for chunk in queue:
                     pending.add(self._pool.submit(run_chunk, settings, chunk))
                     break
-                yield future.result()
+                try:
+                    records = future.result()
+                except BrokenProcessPool:
+                    raise TournamentError(
+                        "a worker process died (an agent crashed the interpreter or ran out of memory); "
+                        "what finished is stored: rerun the same command to go on, or with -j 1 to see which agent"
+                    ) from None
+                yield records
 
     def close(self) -> None:
         """Stop the worker processes (cancelling what has not started)."""
