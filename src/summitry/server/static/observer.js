@@ -1,0 +1,127 @@
+// The observer page: the public trace, live; nothing private (letters show only who wrote to whom).
+"use strict";
+
+(() => {
+  const { el, clear, Api, Feed, asOutcome, outcomeText, setStatus } = Summitry;
+  const $ = (id) => document.getElementById(id);
+  const sessionId = Summitry.sessionIdFromLocation();
+  const token = Summitry.tokenFromLocation();
+  let state = null;
+  let issues = [];
+  const events = [];
+  let refreshing = null;
+
+  async function refresh() {
+    if (refreshing) return refreshing;
+    refreshing = (async () => {
+      try {
+        state = await Api.api(`/api/sessions/${encodeURIComponent(sessionId)}`, { token });
+        issues = state.issues || (state.scenario && state.scenario.issues) || [];
+        render();
+      } catch (err) {
+        if (err.status === 401 || err.status === 403 || err.status === 404) {
+          $("status-title").textContent = "This link does not open the session";
+          setStatus($("turn"), err.message, "error");
+        }
+      } finally {
+        refreshing = null;
+      }
+    })();
+    return refreshing;
+  }
+
+  function render() {
+    const name = state.scenario_name || (state.scenario && state.scenario.name) || "";
+    $("status-title").textContent = `Session ${sessionId} — ${name}`;
+    $("where").textContent = `Observer · ${name}`;
+    $("protocol").textContent = state.protocol === "sao" ? "alternating offers" : state.amendments ? "mediation with amendments" : "mediation";
+    const rounds = state.deadline && state.deadline.rounds;
+    $("round").textContent = rounds ? `${state.round} of ${rounds}` : String(state.round ?? "—");
+    $("parties").textContent = (state.parties || []).map((p) => (typeof p === "string" ? p : p.name)).join(", ");
+    const running = state.status === "running";
+    if (running) setStatus($("turn"), state.next_party ? `It is ${state.next_party}'s turn.` : "Running.", "info");
+    else {
+      const agreement = asOutcome(state.agreement, issues);
+      setStatus($("turn"), agreement ? `Agreement: ${outcomeText(agreement, issues)}` : `Over: no agreement (${state.reason || state.status}).`, agreement ? "ok" : "info");
+    }
+    const current = clear($("current"));
+    const standing = asOutcome(state.standing_offer, issues);
+    const draft = asOutcome(state.draft, issues);
+    if (state.protocol === "sao" && standing) current.append(el("p", { text: `Standing offer by ${state.standing_offer_by}: ${outcomeText(standing, issues)}` }));
+    if (state.protocol !== "sao" && draft) current.append(el("p", { text: `Current text: ${outcomeText(draft, issues)}` }));
+    const ended = $("ended");
+    ended.hidden = running;
+    if (!running) clear(ended).append(el("a", { href: Summitry.pageLink("debrief", sessionId, token), class: "button-link", text: "Read the debrief" }));
+    renderTrace();
+  }
+
+  function describe(e) {
+    const outcome = asOutcome(e.outcome, issues);
+    const data = e.data || {};
+    switch (e.kind) {
+      case "offer": return `offer: ${outcomeText(outcome, issues)}`;
+      case "accept": return "accepted the standing offer";
+      case "end": return "ended the negotiation";
+      case "start": return outcome ? `first draft: ${outcomeText(outcome, issues)}` : "started";
+      case "amend": {
+        const changes = data.changes || {};
+        return Object.keys(changes).length ? `amendment: ${Object.entries(changes).map(([k, v]) => `${k} → ${v}`).join(", ")}` : "no amendment";
+      }
+      case "proposal": return `${data.source === "amendments" ? "draft from the amendments" : "the chefs' proposal"}: ${outcomeText(outcome, issues)}`;
+      case "vote": return data.accept ? "approved" : "rejected";
+      case "approve": return data.accept ? "approved the text" : "rejected the text";
+      case "draft": return `the text is now: ${outcomeText(outcome, issues)}`;
+      case "deadline": return "deadline: final approval vote";
+      case "agreement": return `agreement: ${outcomeText(outcome, issues)}`;
+      case "timeout": return "deadline passed: no agreement";
+      case "letter": return `sent a letter to ${(data.to || []).join(", ")}`;
+      case "failure": return `failed: ${data.reason || ""}`;
+      default: return e.kind;
+    }
+  }
+
+  function renderTrace() {
+    const table = clear($("trace"));
+    table.append(el("thead", {}, el("tr", {}, ["#", "round", "who", "what"].map((h) => el("th", { scope: "col", text: h })))));
+    table.append(
+      el(
+        "tbody",
+        {},
+        events.map((e) =>
+          el(
+            "tr",
+            { class: `ev ev-${e.kind}` },
+            el("td", { class: "num", text: String(e.index ?? "") }),
+            el("td", { class: "num", text: e.round ?? "" }),
+            el("td", { class: "who", text: e.party || (e.kind === "proposal" || e.kind === "draft" ? "chefs" : "") }),
+            el("td", { class: "what", text: describe(e) })
+          )
+        )
+      )
+    );
+  }
+
+  async function start() {
+    if (!token) {
+      setStatus($("turn"), "The link has no token: open the observer link you were given.", "error");
+      return;
+    }
+    await refresh();
+    if (!state) return;
+    new Feed({
+      sessionId,
+      token,
+      onEvents: (fresh) => {
+        events.push(...fresh);
+        refresh();
+      },
+      onConnection: (kind, message) => {
+        const node = $("connection");
+        node.dataset.kind = kind;
+        node.textContent = kind === "live" ? "live" : kind === "refused" ? `refused: ${message}` : "reconnecting…";
+      },
+    }).start();
+  }
+
+  start();
+})();
