@@ -142,3 +142,26 @@ def test_upload_refuses_a_zip_that_escapes_its_folder(client: TestClient) -> Non
     response = client.post("/lobby/scenario", content=buffer.getvalue(), headers={"X-Filename": "evil.zip"})
     assert response.status_code == 422
     assert "unsafe path" in response.json()["error"]
+
+
+def test_roadmap_of_an_agreement_from_the_shipped_catalogue(client: TestClient) -> None:
+    agreement = {
+        "yongbyon": "full",
+        "other_sites": "declared",
+        "remains": "some",
+        "test_moratorium": "missiles",
+        "liaison_offices": "yes",
+        "cultural_exchange": "broad",
+        "end_of_war": "yes",
+        "sanctions_relief": "partial",
+    }
+    road_map = client.post("/lobby/roadmap", json={"scenario": "hanoi-deal", "agreement": agreement}).json()["roadmap"]
+    owners = {c["owner"] for phase in road_map["phases"] for c in phase["commitments"]}
+    assert owners == {"dprk", "usa"}
+    assert [p["number"] for p in road_map["phases"]] == list(range(1, len(road_map["phases"]) + 1))
+
+
+def test_roadmap_is_null_without_a_catalogue(client: TestClient) -> None:
+    answer = client.post("/lobby/roadmap", json={"scenario": "hanoi-dinner", "agreement": {"main": "bun_cha"}}).json()
+    assert answer["roadmap"] is None and "no catalogue" in answer["note"]
+    assert client.post("/lobby/roadmap", content=b"[1]").status_code == 400

@@ -12,14 +12,19 @@ Besides the pages, this router serves two small helpers for the lobby:
 - ``POST /lobby/scenario``: an uploaded scenario file (native YAML or JSON, or a GENIUS or
   GeniusWeb folder as a ``.zip``) read and returned as a native document, ready to be sent as
   ``"scenario"`` to ``POST /api/sessions``. Uploads are limited in bytes, in files and in
-  outcomes.
+  outcomes;
+- ``POST /lobby/roadmap``: the road-map of an agreement, for the debrief, when the scenario has a
+  shipped catalogue of commitments (``{"scenario": NAME, "agreement": {ISSUE: VALUE}}``). It
+  uses only public things: the agreement and the shipped catalogue.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import tempfile
 import zipfile
+from datetime import date
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,7 +36,9 @@ from summitry.agents.registry import REGISTRY
 from summitry.errors import SummitryError
 from summitry.formats.loading import load_scenario, shipped_scenarios
 from summitry.formats.native import loads_native, scenario_from_document, scenario_to_document
+from summitry.formats.roadmap_files import catalogue_names, load_catalogue
 from summitry.model import Scenario
+from summitry.roadmap import commitments_for, plan
 
 __all__ = ["MAX_UPLOAD_BYTES", "MAX_UPLOAD_OUTCOMES", "router"]
 
@@ -157,6 +164,48 @@ async def upload_scenario(request: Request) -> JSONResponse:
     except SummitryError as exc:
         return _error(422, f"{filename}: {exc}")
     return JSONResponse({"document": document, "summary": _public_summary(scenario)})
+
+
+@router.post("/lobby/roadmap")
+async def road_map(request: Request) -> JSONResponse:
+    """Return the road-map of an agreement from the scenario's shipped catalogue (``null`` without one).
+
+    The body is ``{"scenario": NAME, "agreement": {ISSUE: VALUE}}``; the answer
+    ``{"roadmap": {"start", "max_exposure", "phases": [...]}}`` or ``{"roadmap": null, "note": ...}``.
+    """
+    raw = await request.body()
+    if len(raw) > 20_000:
+        return _error(413, f"request body: {len(raw):,} bytes; the limit is 20,000")
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return _error(400, 'request body: expected JSON {"scenario": NAME, "agreement": {ISSUE: VALUE}}')
+    if not isinstance(body, dict) or not isinstance(body.get("agreement"), dict):
+        return _error(400, 'request body: expected {"scenario": NAME, "agreement": {ISSUE: VALUE}}')
+    name = body.get("scenario")
+    if name not in catalogue_names():
+        return JSONResponse({"roadmap": None, "note": f"no catalogue of commitments for scenario {name!r}"})
+    catalogue = load_catalogue(str(name))
+    try:
+        commitments = commitments_for(body["agreement"], catalogue)
+    except SummitryError as exc:
+        return JSONResponse({"roadmap": None, "note": str(exc)})
+    if not commitments:
+        return JSONResponse({"roadmap": None, "note": "the agreement commits nobody to anything"})
+    planned = plan(commitments, catalogue.parties, start=date.today())
+    phases = [
+        {
+            "number": phase.number,
+            "start": phase.start.isoformat(),
+            "end": phase.end.isoformat(),
+            "commitments": [{"id": c.id, "owner": c.owner, "description": c.description} for c in phase.commitments],
+            "exposure": dict(planned.exposure[phase.number - 1]),
+        }
+        for phase in planned.phases
+    ]
+    return JSONResponse(
+        {"roadmap": {"start": planned.start.isoformat(), "max_exposure": planned.max_exposure, "phases": phases}}
+    )
 
 
 class _TooLarge(Exception):

@@ -130,16 +130,21 @@ const SummitryChart = (() => {
       root.append(svg("polyline", { points: frontier.map((p) => `${sx(clamp(p[0]))},${sy(clamp(p[1]))}`).join(" "), class: "frontier" }));
     }
     for (const p of frontier) root.append(svg("circle", { cx: sx(clamp(p[0])), cy: sy(clamp(p[1])), r: 2.5, class: "frontier-dot" }));
+    const kinds = { [a]: ["circle", "dot mine", `offers by ${a}`], [b]: ["square", "dot theirs", `offers by ${b}`] };
+    const drafts = ["circle", "dot draft", "drafts put to the vote"];
+    const seen = new Set();
     for (const offer of data.offers || []) {
       if (!offer.u.every(Number.isFinite)) continue;
-      const cls = offer.party === a ? "dot mine" : "dot theirs";
-      root.append(marker(offer.party === a ? "circle" : "square", sx(clamp(offer.u[0])), sy(clamp(offer.u[1])), cls));
+      const [shape, cls] = kinds[offer.party] || drafts;
+      seen.add(offer.party in kinds ? offer.party : "");
+      root.append(marker(shape, sx(clamp(offer.u[0])), sy(clamp(offer.u[1])), cls));
     }
-    const items = [
-      { shape: "line", cls: "frontier", label: "Pareto frontier" },
-      { shape: "circle", cls: "dot mine", label: `offers by ${a}` },
-      { shape: "square", cls: "dot theirs", label: `offers by ${b}` },
-    ];
+    const items = [{ shape: "line", cls: "frontier", label: "Pareto frontier" }];
+    for (const key of [a, b, ""]) {
+      if (!seen.has(key)) continue;
+      const [shape, cls, label] = kinds[key] || drafts;
+      items.push({ shape, cls, label });
+    }
     if (data.nash) {
       root.append(marker("diamond", sx(clamp(data.nash[0])), sy(clamp(data.nash[1])), "nash"));
       items.push({ shape: "diamond", cls: "nash", label: "Nash point" });

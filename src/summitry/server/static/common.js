@@ -242,6 +242,35 @@ const Summitry = (() => {
     return names.filter((n) => n in outcome).map((n) => `${n}=${outcome[n]}`).join(", ");
   }
 
+  // The scenario's issues as [{name, values}], from the public scenario (native issue documents:
+  // categorical values, an integer range, or a real range with its number of steps).
+  function issuesOf(state) {
+    const raw = state.issues || (state.scenario && state.scenario.issues) || [];
+    return raw.map((issue) => ({ name: issue.name, values: valuesOf(issue) }));
+  }
+
+  function valuesOf(issue) {
+    if (Array.isArray(issue.values)) return issue.values;
+    const low = Number(issue.low);
+    const high = Number(issue.high);
+    if (issue.type === "integer") {
+      const out = [];
+      for (let v = low; v <= high; v++) out.push(v);
+      return out;
+    }
+    const steps = Number(issue.steps || 2);
+    if (low === high || steps < 2) return [low];
+    return Array.from({ length: steps }, (_, i) => low + ((high - low) * i) / (steps - 1));
+  }
+
+  function constraintsOf(state) {
+    return state.constraints || (state.scenario && state.scenario.constraints) || [];
+  }
+
+  function scenarioName(state) {
+    return state.scenario_name || (state.scenario && state.scenario.name) || "";
+  }
+
   // An outcome as {issue: value}, whatever shape the server sent (mapping or list).
   function asOutcome(raw, issues) {
     if (raw === null || raw === undefined) return null;
@@ -368,6 +397,9 @@ const Summitry = (() => {
     asOutcome,
     breaksConstraints,
     clear,
+    constraintsOf,
+    issuesOf,
+    scenarioName,
     countdown,
     el,
     eventsOf,

@@ -29,71 +29,94 @@
 
   function render(debrief, state) {
     parties = (debrief.parties || state.parties || []).map((p) => (typeof p === "string" ? p : p.name));
-    issues = debrief.issues || state.issues || (state.scenario && state.scenario.issues) || [];
-    const name = debrief.scenario || state.scenario_name || (state.scenario && state.scenario.name) || "";
-    $("result-title").textContent = `Debrief — ${typeof name === "string" ? name : name.name || ""}`;
+    issues = Summitry.issuesOf(state);
+    $("result-title").textContent = `Debrief — ${Summitry.scenarioName(state)}`;
     $("where").textContent = `Debrief · session ${sessionId}`;
-    document.title = `summitry — debrief — ${sessionId}`;
+    document.title = `summitry — debrief — ${Summitry.scenarioName(state)}`;
     const agreement = asOutcome(debrief.agreement, issues);
-    setStatus($("result"), agreement ? "Agreement reached." : `No agreement (${debrief.reason || state.reason || state.status}).`, agreement ? "ok" : "info");
+    const reasons = { deadline: "the deadline passed", ended: "a party ended the negotiation", failed: "a party failed" };
+    setStatus(
+      $("result"),
+      agreement ? `Agreement reached after ${debrief.rounds} rounds.` : `No agreement: ${reasons[debrief.reason] || debrief.reason}.`,
+      agreement ? "ok" : "info"
+    );
     const box = clear($("agreement"));
     if (agreement) {
       box.append(
-        el("table", { class: "compact" }, el("tbody", {}, issues.map((i) => el("tr", {}, el("th", { scope: "row", text: i.name }), el("td", { text: String(agreement[i.name]) })))))
+        el("div", { class: "table-wrap free" }, el("table", { class: "compact outcome" }, el("tbody", {}, issues.map((i) => el("tr", {}, el("th", { scope: "row", text: i.name }), el("td", { text: String(agreement[i.name]) }))))))
       );
     }
     const utilities = debrief.utilities || {};
-    const reservations = debrief.reservations || debrief.reservation_values || {};
+    const reservations = debrief.reservations || {};
+    const shown = (v) => (v === undefined || v === null ? "not revealed" : Number(v));
     table(
       $("utilities"),
-      ["party", "utility", "reservation value"],
-      parties.map((p, i) => {
-        const u = Array.isArray(utilities) ? utilities[i] : utilities[p];
-        const r = Array.isArray(reservations) ? reservations[i] : reservations[p];
-        return [p, u === undefined || u === null ? "not revealed" : Number(u), r === undefined || r === null ? "not revealed" : Number(r)];
-      })
+      ["party", agreement ? "utility of the agreement" : "utility (no agreement)", "reservation value"],
+      parties.map((p) => [p, shown(utilities[p]), shown(reservations[p])])
     );
-    renderSpace(debrief);
-    renderRoadmap(debrief.roadmap || debrief.road_map);
   }
 
-  function renderSpace(debrief) {
-    const distances = debrief.distances || {};
-    const rows = Object.entries(distances).map(([k, v]) => [k.replace(/_/g, " "), typeof v === "number" ? v : v === null ? "—" : String(v)]);
-    table($("distances"), ["to", "distance"], rows.length ? rows : [["—", "not available"]]);
-    const points = debrief.points || {};
-    const named = { ...points };
-    for (const key of ["nash", "kalai_smorodinsky", "max_welfare", "egalitarian"]) if (debrief[key] && !named[key]) named[key] = debrief[key];
-    const pointRows = Object.entries(named)
-      .filter(([, v]) => v)
-      .map(([k, v]) => {
-        const u = vector(v.utilities || v.utility || v);
-        return [k.replace(/_/g, " "), ...(u || []).map(Number), v.outcome ? outcomeText(asOutcome(v.outcome, issues), issues) : ""];
-      });
-    table($("points"), ["point", ...parties.map((p) => `utility to ${p}`), "outcome"], pointRows, { [parties.length + 1]: "what" });
-    const frontier = (debrief.frontier || debrief.pareto_frontier || []).map((p) => vector(p.utilities || p)).filter(Boolean);
-    if (parties.length === 2 && frontier.length) {
-      const nash = named.nash ? vector(named.nash.utilities || named.nash) : null;
-      const agreement = debrief.agreement ? vector(debrief.agreement_utilities || debrief.utilities) : null;
-      const offers = (debrief.offers || []).map((o) => ({ party: o.party, u: vector(o.utilities || o.u) })).filter((o) => o.u);
-      const res = debrief.reservations || debrief.reservation_values;
-      SummitryChart.space($("space"), { parties, frontier, offers, nash, agreement, reservations: res ? vector(res) : null });
-    } else {
-      clear($("space")).append(el("p", { class: "help", text: parties.length === 2 ? "The utility space is not revealed for this session." : "The utility space is drawn for two parties." }));
+  function renderSpace(debrief, events) {
+    if (!debrief.revealed) {
+      $("space-title").textContent = "What was possible";
+      clear($("space")).append(el("p", { class: "help", text: `Not shown: ${debrief.withheld || "this session keeps every party's preferences private."}` }));
+      $("distances").closest(".split").querySelectorAll("h3, .table-wrap").forEach((n) => (n.hidden = true));
+      return;
     }
+    const distances = debrief.distances || {};
+    const label = (k) => k.replace(/^to_/, "").replace(/_/g, " ");
+    const rows = Object.entries(distances).map(([k, v]) => [label(k), v === null || v === undefined ? "—" : Number(v)]);
+    if (debrief.pareto_optimal !== undefined) rows.push(["Pareto optimal", debrief.pareto_optimal ? "yes" : "no"]);
+    table($("distances"), ["to", "distance"], rows);
+    const points = debrief.points || {};
+    const pointRows = Object.entries(points)
+      .filter(([, v]) => v)
+      .map(([k, v]) => [label(k), ...vector(v.utilities), outcomeText(asOutcome(v.outcome, issues), issues)]);
+    table($("points"), ["point", ...parties.map((p) => `utility to ${p}`), "outcome"], pointRows, { [parties.length + 1]: "what" });
+    if (parties.length !== 2) {
+      clear($("space")).append(el("p", { class: "help", text: "The utility space is drawn for two parties." }));
+      return;
+    }
+    const preferences = debrief.preferences || {};
+    const utils = parties.map((p) => new Summitry.Utility(preferences[p] || {}, issues));
+    const offers = events
+      .filter((e) => e.kind === "offer" || e.kind === "proposal")
+      .map((e) => {
+        const outcome = asOutcome(e.outcome, issues);
+        return { party: e.kind === "proposal" ? "" : e.party, u: utils.map((u) => u.of(outcome)) };
+      });
+    const agreementU = debrief.agreement ? vector(debrief.utilities) : null;
+    SummitryChart.space($("space"), {
+      parties,
+      frontier: debrief.frontier || [],
+      offers,
+      nash: points.nash ? vector(points.nash.utilities) : null,
+      agreement: agreementU,
+      reservations: vector(debrief.reservations),
+    });
   }
 
-  function renderRoadmap(roadmap) {
-    if (!roadmap || !roadmap.phases) return;
+  async function renderRoadmap(state, debrief) {
+    if (!debrief.agreement) return;
+    let answer;
+    try {
+      answer = await Api.api("/lobby/roadmap", { method: "POST", body: { scenario: Summitry.scenarioName(state), agreement: debrief.agreement } });
+    } catch (err) {
+      return;
+    }
+    const roadmap = answer && answer.roadmap;
+    if (!roadmap) return;
     $("roadmap-card").hidden = false;
     const box = clear($("roadmap"));
-    roadmap.phases.forEach((phase, i) => {
-      const steps = phase.commitments || phase.steps || [];
+    box.append(el("p", { class: "help", text: `From ${roadmap.start}; the largest exposure of any party after any phase is ${fmt(roadmap.max_exposure)}.` }));
+    for (const phase of roadmap.phases) {
+      const exposure = Object.entries(phase.exposure || {}).map(([p, v]) => `${p} ${fmt(v)}`).join(", ");
       box.append(
-        el("h3", { text: phase.name || `Phase ${i + 1}` }),
-        el("ul", { class: "plain" }, steps.map((c) => el("li", { text: typeof c === "string" ? c : `${c.owner ? c.owner + ": " : ""}${c.description || c.name || c.id}` })))
+        el("h3", { text: `Phase ${phase.number}: ${phase.start} to ${phase.end}` }),
+        el("ul", { class: "plain roadmap" }, phase.commitments.map((c) => el("li", {}, el("strong", { text: `${c.owner}: ` }), c.description || c.id))),
+        el("p", { class: "help", text: `exposure after this phase: ${exposure}` })
       );
-    });
+    }
   }
 
   async function renderTrace() {
@@ -110,6 +133,7 @@
       return [String(e.index ?? ""), String(e.round ?? ""), e.party || "", what];
     });
     table($("trace"), ["#", "round", "who", "what"], rows, ["num", "num", "who", "what"]);
+    return events;
   }
 
   async function loadReplies() {
@@ -121,7 +145,7 @@
         el(
           "li",
           { class: "reply" },
-          el("p", { class: "reply-head" }, el("strong", { class: "reply-name", text: reply.name }), reply.created ? ` · ${new Date(reply.created).toLocaleString()}` : ""),
+          el("p", { class: "reply-head" }, el("strong", { class: "reply-name", text: reply.name }), reply.created_at ? ` · ${new Date(Number(reply.created_at) * 1000).toLocaleString()}` : ""),
           el("p", { class: "reply-text", text: reply.text })
         )
       );
@@ -157,7 +181,9 @@
       const state = await Api.api(base, { token });
       const debrief = await Api.api(`${base}/debrief`, { token });
       render(debrief, state);
-      await renderTrace();
+      const events = await renderTrace();
+      renderSpace(debrief, events);
+      await renderRoadmap(state, debrief);
     } catch (err) {
       setStatus($("result"), err.status === 409 ? "The negotiation is not over yet: the debrief opens at the end." : err.message, "error");
     }

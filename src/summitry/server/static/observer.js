@@ -16,7 +16,7 @@
     refreshing = (async () => {
       try {
         state = await Api.api(`/api/sessions/${encodeURIComponent(sessionId)}`, { token });
-        issues = state.issues || (state.scenario && state.scenario.issues) || [];
+        issues = Summitry.issuesOf(state);
         render();
       } catch (err) {
         if (err.status === 401 || err.status === 403 || err.status === 404) {
@@ -31,7 +31,7 @@
   }
 
   function render() {
-    const name = state.scenario_name || (state.scenario && state.scenario.name) || "";
+    const name = Summitry.scenarioName(state);
     $("status-title").textContent = `Session ${sessionId} — ${name}`;
     $("where").textContent = `Observer · ${name}`;
     $("protocol").textContent = state.protocol === "sao" ? "alternating offers" : state.amendments ? "mediation with amendments" : "mediation";

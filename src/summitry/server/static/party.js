@@ -49,11 +49,11 @@
     const first = state === null;
     state = next;
     if (first) {
-      issues = next.issues || (next.scenario && next.scenario.issues) || [];
+      issues = Summitry.issuesOf(next);
       me = next.you;
       utility = new Utility(next.utility || {}, issues);
-      document.title = `summitry — ${me} — ${next.scenario_name || (next.scenario && next.scenario.name) || ""}`;
-      $("where").textContent = `${me} · ${next.scenario_name || (next.scenario && next.scenario.name) || ""}`;
+      document.title = `summitry — ${me} — ${Summitry.scenarioName(next)}`;
+      $("where").textContent = `${me} · ${Summitry.scenarioName(next)}`;
       renderBrief();
       if (next.protocol === "sao") buildOfferForm();
       else buildAmendForm();
@@ -122,7 +122,7 @@
 
   function utilityLine(node, outcome) {
     const u = utility.of(outcome);
-    const infeasible = breaksConstraints(outcome, state && state.constraints);
+    const infeasible = breaksConstraints(outcome, Summitry.constraintsOf(state));
     node.textContent = infeasible ? "not allowed (breaks a rule of the scenario)" : fmt(u);
   }
 
@@ -148,16 +148,42 @@
     $("end-sao").addEventListener("click", endNegotiation);
   }
 
-  // The best outcome issue by issue (a starting point for the first offer), for linear utilities.
+  // The best outcome allowed (a starting point for the first offer): issue by issue for a linear
+  // utility when that is allowed, else by looking through the outcomes of a small enough space.
   function bestOutcome() {
-    if (utility.type === "table") return null;
-    const out = {};
-    for (const issue of issues) {
-      let best = issue.values[0];
-      for (const v of issue.values) if (utility.evaluation(issue.name, v) > utility.evaluation(issue.name, best)) best = v;
-      out[issue.name] = best;
+    const constraints = Summitry.constraintsOf(state);
+    const allowed = (o) => { const u = utility.of(o); return u !== -Infinity && u !== null && !breaksConstraints(o, constraints); };
+    if (utility.type !== "table") {
+      const out = {};
+      for (const issue of issues) {
+        let best = issue.values[0];
+        for (const v of issue.values) if (utility.evaluation(issue.name, v) > utility.evaluation(issue.name, best)) best = v;
+        out[issue.name] = best;
+      }
+      if (allowed(out)) return out;
     }
-    return utility.of(out) === -Infinity || breaksConstraints(out, state.constraints) ? null : out;
+    const size = issues.reduce((n, i) => n * i.values.length, 1);
+    if (size > 50000) return null;
+    let best = null;
+    let bestU = -Infinity;
+    const current = {};
+    const walk = (k) => {
+      if (k === issues.length) {
+        if (!allowed(current)) return;
+        const u = utility.of(current);
+        if (u > bestU) {
+          bestU = u;
+          best = { ...current };
+        }
+        return;
+      }
+      for (const v of issues[k].values) {
+        current[issues[k].name] = v;
+        walk(k + 1);
+      }
+    };
+    walk(0);
+    return best;
   }
 
   function renderSao() {
@@ -239,6 +265,8 @@
     if (amending) utilityLine($("amend-utility"), readChoosers("amend"));
     const mine = myTurn();
     for (const id of ["approve", "reject", "propose", "no-amendment", "end-mediation"]) $(id).disabled = !mine || busy;
+    $("end-mediation").parentElement.hidden = !running();
+    $("amendments-box").hidden = !running() || !state.amendments;
     renderAmendments();
   }
 
@@ -434,7 +462,7 @@
         if (e.kind !== "offer") continue;
         points.push({ n: points.length + 1, u: utility.of(asOutcome(e.outcome, issues)), mine: e.party === me });
       }
-      SummitryChart.offers($("chart"), { offers: points, reservation: utility.reservation, you: me });
+      if (!drawnSpace) SummitryChart.offers($("chart"), { offers: points, reservation: utility.reservation, you: me });
       return;
     }
     // Mediation: each draft put to the vote, and the text as it stood when it was voted on.
@@ -451,6 +479,7 @@
       }
     }
     $("chart-title").textContent = "Drafts put to the vote so far";
+    if (drawnSpace) return;
     SummitryChart.offers($("chart"), { offers: points, reservation: utility.reservation, you: me, labels: { mine: "the text", theirs: "proposed draft" }, xLabel: "vote" });
   }
 
@@ -460,7 +489,7 @@
     const sao = state.protocol === "sao";
     $("sao-card").hidden = !sao || !running();
     $("mediation-card").hidden = sao;
-    const title = state.scenario_name || (state.scenario && state.scenario.name) || "";
+    const title = Summitry.scenarioName(state);
     $("status-title").textContent = `${me} — ${title}`;
     $("round").textContent = roundText();
     tick();
@@ -481,6 +510,7 @@
     renderLetters();
     renderHistory();
     renderChart();
+    drawSpace();
   }
 
   function turnText() {
@@ -510,6 +540,36 @@
     if (deadlineAt !== null && running()) parts.push(`${countdown((deadlineAt - Date.now()) / 1000)} left`);
     else if (state.deadline && state.deadline.seconds) parts.push(`${state.deadline.seconds} s`);
     $("deadline").textContent = parts.join(", ") || "—";
+  }
+
+  // After the end of a session that reveals preferences: the offers in both utilities, with the frontier.
+  let drawnSpace = false;
+  async function drawSpace() {
+    if (drawnSpace || running() || !state.utilities) return;
+    drawnSpace = true;
+    try {
+      const debrief = await Api.api(`/api/sessions/${encodeURIComponent(sessionId)}/debrief`, { token });
+      const parties = debrief.parties || [];
+      if (parties.length !== 2 || !debrief.frontier) {
+        drawnSpace = false;
+        return;
+      }
+      const utils = parties.map((p) => new Utility((debrief.preferences || {})[p] || {}, issues));
+      const offers = events
+        .filter((e) => e.kind === "offer" || e.kind === "proposal")
+        .map((e) => ({ party: e.kind === "proposal" ? "" : e.party, u: utils.map((u) => u.of(asOutcome(e.outcome, issues))) }));
+      $("chart-title").textContent = "The offers in both utilities";
+      SummitryChart.space($("chart"), {
+        parties,
+        frontier: debrief.frontier,
+        offers,
+        nash: debrief.points && debrief.points.nash ? debrief.points.nash.utilities : null,
+        agreement: debrief.agreement ? parties.map((p) => debrief.utilities[p]) : null,
+        reservations: parties.map((p) => debrief.reservations[p]),
+      });
+    } catch (err) {
+      drawnSpace = false;
+    }
   }
 
   function onEvents(fresh) {

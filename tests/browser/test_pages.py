@@ -1,0 +1,350 @@
+"""The pages in a real browser (Debian's chromium) against a real ``summitry serve`` process.
+
+Each test drives the pages the way a person would: by the buttons' names and the fields'
+labels the issue fixes ("Send offer", "Propose amendment", "Email", ...).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import PHONE, WIDE, Server
+
+pytestmark = pytest.mark.slow
+
+SECRET_MARKERS = ("0.4321", "0.1234", "7.654321", "usa-private-brief")
+
+
+def _party_page(context: Any, server: Server, session: dict[str, Any], party: str) -> Any:
+    page = context.new_page()
+    page.goto(server.page("party", session["id"], session["party_tokens"][party]))
+    page.get_by_text(re.compile(r"^(Your turn|Waiting)")).wait_for()
+    return page
+
+
+def _wait_turn(page: Any) -> None:
+    page.get_by_text(re.compile(r"^Your turn")).wait_for()
+
+
+def test_a_person_negotiates_against_an_agent_from_the_lobby_to_the_debrief(
+    context: Any, server: Server, shots: Path
+) -> None:
+    page = context.new_page()
+    page.goto(server.url + "/")
+    page.get_by_label("Scenario", exact=True).select_option("hanoi-deal")
+    page.get_by_label("Protocol").select_option("sao")
+    page.get_by_label("Rounds").fill("20")
+    page.get_by_label("Who plays dprk").select_option("human")
+    page.get_by_label("Who plays usa").select_option("agent")
+    page.get_by_label("Agent for usa").select_option("conceder")
+    page.get_by_label("Reveal every party's utility after the end").check()
+    page.screenshot(path=shots / "lobby.png", full_page=True)
+    page.get_by_role("button", name="Create session").click()
+    page.get_by_role("heading", name="Session created").wait_for()
+    links = page.locator("#links a")
+    assert links.count() == 4  # two parties, the observers and the administrator
+    page.screenshot(path=shots / "lobby-links.png", full_page=True)
+
+    dprk_link = links.first.get_attribute("href")
+    page.goto(dprk_link)
+    _wait_turn(page)
+    assert "dprk" in page.title()
+    offer_utility = page.locator("#offer-utility")
+    assert offer_utility.inner_text() == "1.000"  # the form starts at dprk's best outcome
+    page.get_by_label("sanctions_relief").select_option(label="partial (0.600)")
+    assert offer_utility.inner_text() == "0.880"  # 1 - 0.30 * (1 - 0.6): seen before sending
+    page.get_by_role("button", name="Send offer").click()
+    page.get_by_text("Standing offer from usa").wait_for()
+    page.locator("#history").get_by_text("usa").first.wait_for()
+    page.screenshot(path=shots / "party-sao.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=shots / "party-sao-phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(WIDE)
+
+    page.get_by_role("button", name="Accept").click()
+    page.get_by_text(re.compile(r"^Agreement: ")).wait_for()
+    page.get_by_role("link", name="Read the debrief").click()
+    page.get_by_text(re.compile(r"^Agreement reached")).wait_for()
+    page.locator("#space svg").wait_for()
+    state = server.get(f"/api/sessions/{_session_of(page)}", dprk_link.split("#token=", 1)[1])
+    agreement = state["agreement"]
+    rows = page.locator("#agreement tr")
+    assert {rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("td").inner_text() for i in range(rows.count())} == {
+        k: str(v) for k, v in agreement.items()
+    }
+    assert page.locator("#roadmap-card").is_visible()  # hanoi-deal has a catalogue of commitments
+    assert page.locator("#trace tbody tr").count() >= 4
+    page.screenshot(path=shots / "debrief.png", full_page=True)
+
+
+def _session_of(page: Any) -> str:
+    return str(re.search(r"/sessions/([^/]+)/", page.url).group(1))  # type: ignore[union-attr]
+
+
+def test_two_people_mediate_the_dinner_with_amendments_and_votes(browser: Any, server: Server, shots: Path) -> None:
+    session = server.create(
+        {
+            "scenario": "hanoi-dinner",
+            "protocol": "mediation",
+            "amendments": True,
+            "rounds": 2,
+            "reveal": "after_end",
+            "parties": {"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
+        }
+    )
+    contexts = [browser.new_context(viewport=WIDE), browser.new_context(viewport=PHONE)]
+    try:
+        dprk = _party_page(contexts[0], server, session, "dprk")
+        usa = _party_page(contexts[1], server, session, "usa")
+        # Round 1: each delegation amends one course (to a value the text does not have yet), and
+        # both approve the chefs' merged draft. Round 2: no amendments, and both reject the
+        # chefs' own proposal. Then both approve the final text.
+        wishes = {"dprk": ("dessert", ("fruit", "che")), "usa": ("drinks", ("wine", "water"))}
+        wanted: dict[str, str] = {}
+        for name, page in (("dprk", dprk), ("usa", usa)):
+            _wait_turn(page)
+            issue, (first, second) = wishes[name]
+            chooser = page.get_by_label(issue, exact=True)
+            value = second if chooser.locator("option:checked").inner_text().startswith(f"{first} ") else first
+            labels = chooser.locator("option").all_inner_texts()
+            chooser.select_option(index=next(i for i, t in enumerate(labels) if t.startswith(f"{value} ")))
+            wanted[issue] = value
+            page.get_by_role("button", name="Propose amendment").click()
+        for page in (dprk, usa):
+            _wait_turn(page)
+            page.get_by_text("The vote on the new draft").wait_for()
+            if page is dprk:
+                page.screenshot(path=shots / "party-mediation.png", full_page=True)
+            page.get_by_role("button", name="Approve").click()
+        for page in (dprk, usa):
+            _wait_turn(page)
+            page.get_by_role("button", name="No amendment").click()
+        for page in (dprk, usa):
+            _wait_turn(page)
+            page.get_by_text("The vote on the new draft").wait_for()
+            page.get_by_role("button", name="Reject").click()
+        for page in (dprk, usa):
+            page.get_by_text("Final approval of the text").wait_for()
+            _wait_turn(page)
+            page.get_by_role("button", name="Approve").click()
+        for page in (dprk, usa):
+            page.get_by_text(re.compile(r"^Agreement: ")).wait_for()
+        menu = server.get(f"/api/sessions/{session['id']}", session["observer_token"])["agreement"]
+        assert {issue: menu[issue] for issue in wanted} == wanted
+        text = dprk.locator("#turn").inner_text()
+        assert all(f"{k}={v}" in text for k, v in menu.items())
+        amendments = [e for e in server.get(f"/api/sessions/{session['id']}/events", session["observer_token"])["events"]
+                      if e["kind"] == "amend"]
+        assert {"dprk", "usa"} <= {e["party"] for e in amendments}
+        usa.screenshot(path=shots / "party-mediation-phone.png", full_page=True)
+    finally:
+        for made in contexts:
+            made.close()
+
+
+def _finished_session(server: Server) -> dict[str, Any]:
+    session = server.create(
+        {
+            "scenario": "hanoi-deal",
+            "protocol": "sao",
+            "rounds": 10,
+            "parties": {"dprk": {"kind": "agent", "agent": "conceder"}, "usa": {"kind": "agent", "agent": "conceder"}},
+        }
+    )
+    for _ in range(200):
+        if server.get(f"/api/sessions/{session['id']}", session["observer_token"])["status"] != "running":
+            return session
+        import time
+
+        time.sleep(0.05)
+    raise AssertionError("a session of two agents did not finish")
+
+
+def test_a_reply_shows_its_text_as_typed_runs_no_script_and_never_shows_the_email(
+    context: Any, server: Server
+) -> None:
+    session = _finished_session(server)
+    page = context.new_page()
+    bodies: list[str] = []
+    page.on("response", lambda response: bodies.append(_text(response)))
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server.page("debrief", session["id"], session["observer_token"]))
+    page.get_by_role("heading", name="Leave a reply").wait_for()
+    typed = "<script>window.pwned = 1; alert('x')</script> <img src=x onerror=\"window.pwned=2\"> Fine & fair."
+    email = "reader.secret@example.org"
+    page.get_by_label("Name").fill("A <b>reader</b>")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Comment").fill(typed)
+    page.get_by_role("button", name="Post reply").click()
+    page.get_by_text("your reply is posted").wait_for()
+    reply = page.locator(".reply").first
+    assert reply.locator(".reply-text").inner_text() == typed
+    assert reply.locator(".reply-name").inner_text() == "A <b>reader</b>"
+    page.reload()
+    page.locator(".reply-text").first.wait_for()
+    assert page.locator(".reply-text").first.inner_text() == typed
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert dialogs == []
+    assert page.locator("#thread script, #thread img").count() == 0
+    assert email not in page.content()
+    assert all(email not in body for body in bodies)
+    assert email not in json.dumps(server.get(f"/api/sessions/{session['id']}/comments", session["observer_token"]))
+
+
+def _text(response: Any) -> str:
+    if "text/event-stream" in response.headers.get("content-type", ""):
+        return ""  # a live stream never ends; what it carries is checked through events
+    try:
+        return str(response.text())
+    except Exception:  # a body the browser no longer holds (a redirect, an aborted fetch)
+        return ""
+
+
+def _three_parties() -> dict[str, Any]:
+    values = {"none": 0, "some": 5, "all": 10}
+    issues = [{"name": n, "values": list(values)} for n in ("trade", "aid", "talks")]
+
+    def party(name: str, weights: list[float], reservation: float) -> dict[str, Any]:
+        return {
+            "name": name,
+            "reservation": reservation,
+            "utility": {
+                "type": "linear-additive",
+                "weights": {i["name"]: w for i, w in zip(issues, weights, strict=True)},
+                "values": {i["name"]: values for i in issues},
+            },
+        }
+
+    return {
+        "name": "three-capitals",
+        "issues": issues,
+        "parties": [party("dprk", [0.5, 0.3, 0.2], 0.2), party("usa", [0.2, 0.5, 0.3], 0.2),
+                    party("rok", [0.3, 0.2, 0.5], 0.2)],
+    }
+
+
+def test_a_letter_reaches_its_addressee_live_and_no_one_else(browser: Any, server: Server, shots: Path) -> None:
+    session = server.create(
+        {
+            "scenario": _three_parties(),
+            "protocol": "sao",
+            "rounds": 10,
+            "parties": {name: {"kind": "human"} for name in ("dprk", "usa", "rok")},
+        }
+    )
+    contexts = [browser.new_context(viewport=WIDE) for _ in range(4)]
+    try:
+        dprk, usa, rok = (_party_page(c, server, session, p) for c, p in zip(contexts, ("dprk", "usa", "rok")))
+        observer = contexts[3].new_page()
+        observer.goto(server.page("observer", session["id"], session["observer_token"]))
+        observer.get_by_text("The public trace").wait_for()
+        text = "Dear Mr President, the envoy brings our proposal on talks. Sealed for usa."
+        dprk.get_by_role("button", name="Write letter").click()
+        dprk.get_by_label("usa").check()
+        dprk.get_by_label("rok").uncheck()
+        dprk.get_by_label("Letter", exact=True).fill(text)
+        dprk.get_by_role("button", name="Send letter").click()
+        usa.locator(".letter-text").get_by_text(text).wait_for()  # live: usa's page was not reloaded
+        assert usa.locator(".letter-head").first.inner_text() == "dprk wrote to usa"
+        usa.screenshot(path=shots / "party-letter.png", full_page=True)
+        observer.get_by_text("sent a letter to usa").wait_for()
+        rok.locator("#history").get_by_text("letter to usa").wait_for()
+        for page in (observer, rok):
+            assert "envoy brings" not in page.content()
+        for token in (session["observer_token"], session["party_tokens"]["rok"]):
+            events = server.get(f"/api/sessions/{session['id']}/events", token)["events"]
+            letters = [e for e in events if e["kind"] == "letter"]
+            assert letters and all("text" not in e["data"] for e in letters)
+    finally:
+        for made in contexts:
+            made.close()
+
+
+def _private_scenario() -> dict[str, Any]:
+    """The dinner, with usa's brief rewritten so that its numbers are unmistakable."""
+    from summitry.formats.loading import load_scenario
+    from summitry.formats.native import scenario_to_document
+
+    document = scenario_to_document(load_scenario("hanoi-dinner"))
+    usa = document["parties"][1]
+    usa["description"] = "usa-private-brief"
+    usa["reservation"] = 0.4321
+    usa["utility"]["weights"] = {"starter": 0.1234, "main": 0.4, "dessert": 0.2, "drinks": 0.2766}
+    usa["utility"]["values"]["main"]["beef_steak"] = 7.654321
+    return document
+
+
+def test_the_party_page_shows_no_trace_of_the_other_partys_utility(context: Any, server: Server) -> None:
+    session = server.create(
+        {
+            "scenario": _private_scenario(),
+            "protocol": "sao",
+            "rounds": 10,
+            "parties": {"dprk": {"kind": "human"}, "usa": {"kind": "agent", "agent": "boulware"}},
+        }
+    )
+    page = context.new_page()
+    bodies: list[str] = []
+    page.on("response", lambda response: bodies.append(_text(response)))
+    page.goto(server.page("party", session["id"], session["party_tokens"]["dprk"]))
+    _wait_turn(page)
+    page.get_by_role("button", name="Send offer").click()
+    page.get_by_text("Standing offer from usa").wait_for()
+    page.get_by_role("button", name="Send offer").click()
+    try:
+        page.locator("#history tbody tr").nth(4).wait_for()
+    except Exception:
+        page.screenshot(path="/tmp/shots/fail.png", full_page=True)
+        raise
+    dom = page.content() + page.evaluate("document.body.innerText")
+    fetched = "\n".join(bodies)
+    events = json.dumps(server.get(f"/api/sessions/{session['id']}/events", session["party_tokens"]["dprk"]))
+    assert "0.55" in dom  # dprk's own reservation value is on its page ...
+    for marker in SECRET_MARKERS:  # ... and nothing of usa's brief, anywhere
+        assert marker not in dom, marker
+        assert marker not in fetched, marker
+        assert marker not in events, marker
+
+
+def test_a_reload_and_a_server_restart_mid_session_catch_up_and_carry_on(context: Any, own_server: Server) -> None:
+    server = own_server
+    session = server.create(
+        {
+            "scenario": "hanoi-deal",
+            "protocol": "sao",
+            "rounds": 30,
+            "parties": {"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
+        }
+    )
+    sid, usa = session["id"], session["party_tokens"]["usa"]
+    page = _party_page(context, server, session, "dprk")
+    page.get_by_role("button", name="Send offer").click()
+    page.get_by_text("Waiting: it is usa's turn.").wait_for()
+    page.reload()
+    page.get_by_text("Waiting: it is usa's turn.").wait_for()
+    assert page.locator("#history tbody tr").count() == 2  # start and dprk's offer, caught up after the reload
+    counter = {"yongbyon": "full", "other_sites": "all", "remains": "more", "test_moratorium": "missiles_and_nuclear",
+               "liaison_offices": "no", "cultural_exchange": "none", "end_of_war": "no", "sanctions_relief": "partial"}
+    server.act(sid, usa, {"kind": "offer", "outcome": counter})
+    page.get_by_text("Standing offer from usa").wait_for()  # live, no reload
+
+    page.get_by_role("button", name="Send offer").click()
+    page.get_by_text("Waiting: it is usa's turn.").wait_for()
+    server.kill()
+    page.locator("#connection", has_text="reconnecting").wait_for()
+    server.start()
+    page.locator("#connection", has_text="live").wait_for()
+    server.act(sid, usa, {"kind": "offer", "outcome": {**counter, "sanctions_relief": "full"}})
+    page.get_by_text(re.compile(r"^Your turn")).wait_for()  # caught up after the restart, no reload
+    assert page.locator("#history tbody tr").count() == 5
+    page.get_by_role("button", name="Accept").click()
+    page.get_by_text(re.compile(r"^Agreement: ")).wait_for()
+    final = server.get(f"/api/sessions/{sid}", usa)
+    assert final["status"] == "agreed" and final["agreement"]["sanctions_relief"] == "full"
