@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +76,9 @@ def test_a_person_negotiates_against_an_agent_from_the_lobby_to_the_debrief(
     state = server.get(f"/api/sessions/{_session_of(page)}", dprk_link.split("#token=", 1)[1])
     agreement = state["agreement"]
     rows = page.locator("#agreement tr")
-    assert {rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("td").inner_text() for i in range(rows.count())} == {
-        k: str(v) for k, v in agreement.items()
-    }
+    assert {
+        rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("td").inner_text() for i in range(rows.count())
+    } == {k: str(v) for k, v in agreement.items()}
     assert page.locator("#roadmap-card").is_visible()  # hanoi-deal has a catalogue of commitments
     assert page.locator("#trace tbody tr").count() >= 4
     page.screenshot(path=shots / "debrief.png", full_page=True)
@@ -139,8 +140,11 @@ def test_two_people_mediate_the_dinner_with_amendments_and_votes(browser: Any, s
         assert {issue: menu[issue] for issue in wanted} == wanted
         text = dprk.locator("#turn").inner_text()
         assert all(f"{k}={v}" in text for k, v in menu.items())
-        amendments = [e for e in server.get(f"/api/sessions/{session['id']}/events", session["observer_token"])["events"]
-                      if e["kind"] == "amend"]
+        amendments = [
+            e
+            for e in server.get(f"/api/sessions/{session['id']}/events", session["observer_token"])["events"]
+            if e["kind"] == "amend"
+        ]
         assert {"dprk", "usa"} <= {e["party"] for e in amendments}
         usa.screenshot(path=shots / "party-mediation-phone.png", full_page=True)
     finally:
@@ -160,15 +164,11 @@ def _finished_session(server: Server) -> dict[str, Any]:
     for _ in range(200):
         if server.get(f"/api/sessions/{session['id']}", session["observer_token"])["status"] != "running":
             return session
-        import time
-
         time.sleep(0.05)
     raise AssertionError("a session of two agents did not finish")
 
 
-def test_a_reply_shows_its_text_as_typed_runs_no_script_and_never_shows_the_email(
-    context: Any, server: Server
-) -> None:
+def test_a_reply_shows_its_text_as_typed_runs_no_script_and_never_shows_the_email(context: Any, server: Server) -> None:
     session = _finished_session(server)
     page = context.new_page()
     bodies: list[str] = []
@@ -225,8 +225,11 @@ def _three_parties() -> dict[str, Any]:
     return {
         "name": "three-capitals",
         "issues": issues,
-        "parties": [party("dprk", [0.5, 0.3, 0.2], 0.2), party("usa", [0.2, 0.5, 0.3], 0.2),
-                    party("rok", [0.3, 0.2, 0.5], 0.2)],
+        "parties": [
+            party("dprk", [0.5, 0.3, 0.2], 0.2),
+            party("usa", [0.2, 0.5, 0.3], 0.2),
+            party("rok", [0.3, 0.2, 0.5], 0.2),
+        ],
     }
 
 
@@ -241,7 +244,9 @@ def test_a_letter_reaches_its_addressee_live_and_no_one_else(browser: Any, serve
     )
     contexts = [browser.new_context(viewport=WIDE) for _ in range(4)]
     try:
-        dprk, usa, rok = (_party_page(c, server, session, p) for c, p in zip(contexts, ("dprk", "usa", "rok")))
+        dprk, usa, rok = (
+            _party_page(c, server, session, p) for c, p in zip(contexts[:3], ("dprk", "usa", "rok"), strict=True)
+        )
         observer = contexts[3].new_page()
         observer.goto(server.page("observer", session["id"], session["observer_token"]))
         observer.get_by_text("The public trace").wait_for()
@@ -298,11 +303,7 @@ def test_the_party_page_shows_no_trace_of_the_other_partys_utility(context: Any,
     page.get_by_role("button", name="Send offer").click()
     page.get_by_text("Standing offer from usa").wait_for()
     page.get_by_role("button", name="Send offer").click()
-    try:
-        page.locator("#history tbody tr").nth(4).wait_for()
-    except Exception:
-        page.screenshot(path="/tmp/shots/fail.png", full_page=True)
-        raise
+    page.locator("#history tbody tr").nth(4).wait_for()
     dom = page.content() + page.evaluate("document.body.innerText")
     fetched = "\n".join(bodies)
     events = json.dumps(server.get(f"/api/sessions/{session['id']}/events", session["party_tokens"]["dprk"]))
@@ -330,8 +331,16 @@ def test_a_reload_and_a_server_restart_mid_session_catch_up_and_carry_on(context
     page.reload()
     page.get_by_text("Waiting: it is usa's turn.").wait_for()
     assert page.locator("#history tbody tr").count() == 2  # start and dprk's offer, caught up after the reload
-    counter = {"yongbyon": "full", "other_sites": "all", "remains": "more", "test_moratorium": "missiles_and_nuclear",
-               "liaison_offices": "no", "cultural_exchange": "none", "end_of_war": "no", "sanctions_relief": "partial"}
+    counter = {
+        "yongbyon": "full",
+        "other_sites": "all",
+        "remains": "more",
+        "test_moratorium": "missiles_and_nuclear",
+        "liaison_offices": "no",
+        "cultural_exchange": "none",
+        "end_of_war": "no",
+        "sanctions_relief": "partial",
+    }
     server.act(sid, usa, {"kind": "offer", "outcome": counter})
     page.get_by_text("Standing offer from usa").wait_for()  # live, no reload
 
