@@ -16,6 +16,8 @@ import pytest
 
 from .conftest import PHONE, WIDE, Server
 
+expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (dev extra)").expect
+
 pytestmark = pytest.mark.slow
 
 SECRET_MARKERS = ("0.4321", "0.1234", "7.654321", "usa-private-brief")
@@ -45,6 +47,10 @@ def test_a_person_negotiates_against_an_agent_from_the_lobby_to_the_debrief(
     page.get_by_label("Agent for usa").select_option("conceder")
     page.get_by_label("Reveal every party's utility after the end").check()
     page.screenshot(path=shots / "lobby.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=shots / "lobby-phone.png", full_page=True)
+    _fits(page)
+    page.set_viewport_size(WIDE)
     page.get_by_role("button", name="Create session").click()
     page.get_by_role("heading", name="Session created").wait_for()
     links = page.locator("#links a")
@@ -65,7 +71,7 @@ def test_a_person_negotiates_against_an_agent_from_the_lobby_to_the_debrief(
     page.screenshot(path=shots / "party-sao.png", full_page=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=shots / "party-sao-phone.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _fits(page)
     page.set_viewport_size(WIDE)
 
     page.get_by_role("button", name="Accept").click()
@@ -82,6 +88,11 @@ def test_a_person_negotiates_against_an_agent_from_the_lobby_to_the_debrief(
     assert page.locator("#roadmap-card").is_visible()  # hanoi-deal has a catalogue of commitments
     assert page.locator("#trace tbody tr").count() >= 4
     page.screenshot(path=shots / "debrief.png", full_page=True)
+
+
+def _fits(page: Any) -> None:
+    """Assert that nothing sticks out sideways at the page's width (no horizontal scrolling)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def _session_of(page: Any) -> str:
@@ -168,7 +179,9 @@ def _finished_session(server: Server) -> dict[str, Any]:
     raise AssertionError("a session of two agents did not finish")
 
 
-def test_a_reply_shows_its_text_as_typed_runs_no_script_and_never_shows_the_email(context: Any, server: Server) -> None:
+def test_a_reply_shows_its_text_as_typed_runs_no_script_and_never_shows_the_email(
+    context: Any, server: Server, shots: Path
+) -> None:
     session = _finished_session(server)
     page = context.new_page()
     bodies: list[str] = []
@@ -196,6 +209,9 @@ def test_a_reply_shows_its_text_as_typed_runs_no_script_and_never_shows_the_emai
     assert email not in page.content()
     assert all(email not in body for body in bodies)
     assert email not in json.dumps(server.get(f"/api/sessions/{session['id']}/comments", session["observer_token"]))
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=shots / "debrief-phone.png", full_page=True)
+    _fits(page)
 
 
 def _text(response: Any) -> str:
@@ -263,6 +279,9 @@ def test_a_letter_reaches_its_addressee_live_and_no_one_else(browser: Any, serve
         rok.locator("#history").get_by_text("letter to usa").wait_for()
         for page in (observer, rok):
             assert "envoy brings" not in page.content()
+        observer.set_viewport_size(PHONE)
+        observer.screenshot(path=shots / "observer-phone.png", full_page=True)
+        _fits(observer)
         for token in (session["observer_token"], session["party_tokens"]["rok"]):
             events = server.get(f"/api/sessions/{session['id']}/events", token)["events"]
             letters = [e for e in events if e["kind"] == "letter"]
@@ -330,7 +349,7 @@ def test_a_reload_and_a_server_restart_mid_session_catch_up_and_carry_on(context
     page.get_by_text("Waiting: it is usa's turn.").wait_for()
     page.reload()
     page.get_by_text("Waiting: it is usa's turn.").wait_for()
-    assert page.locator("#history tbody tr").count() == 2  # start and dprk's offer, caught up after the reload
+    expect(page.locator("#history tbody tr")).to_have_count(2)  # start and dprk's offer, caught up after the reload
     counter = {
         "yongbyon": "full",
         "other_sites": "all",
@@ -352,7 +371,7 @@ def test_a_reload_and_a_server_restart_mid_session_catch_up_and_carry_on(context
     page.locator("#connection", has_text="live").wait_for()
     server.act(sid, usa, {"kind": "offer", "outcome": {**counter, "sanctions_relief": "full"}})
     page.get_by_text(re.compile(r"^Your turn")).wait_for()  # caught up after the restart, no reload
-    assert page.locator("#history tbody tr").count() == 5
+    expect(page.locator("#history tbody tr")).to_have_count(5)
     page.get_by_role("button", name="Accept").click()
     page.get_by_text(re.compile(r"^Agreement: ")).wait_for()
     final = server.get(f"/api/sessions/{sid}", usa)

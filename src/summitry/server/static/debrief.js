@@ -108,9 +108,10 @@
     if (!roadmap) return;
     $("roadmap-card").hidden = false;
     const box = clear($("roadmap"));
-    box.append(el("p", { class: "help", text: `From ${roadmap.start}; the largest exposure of any party after any phase is ${fmt(roadmap.max_exposure)}.` }));
+    const two = (v) => Number(v).toFixed(2);
+    box.append(el("p", { class: "help", text: `From ${roadmap.start}, in ${roadmap.phases.length} phases; the largest exposure of any party after any phase (what it has given minus what it has received, in the catalogue's values) is ${two(roadmap.max_exposure)}.` }));
     for (const phase of roadmap.phases) {
-      const exposure = Object.entries(phase.exposure || {}).map(([p, v]) => `${p} ${fmt(v)}`).join(", ");
+      const exposure = Object.entries(phase.exposure || {}).map(([p, v]) => `${p} ${two(v)}`).join(", ");
       box.append(
         el("h3", { text: `Phase ${phase.number}: ${phase.start} to ${phase.end}` }),
         el("ul", { class: "plain roadmap" }, phase.commitments.map((c) => el("li", {}, el("strong", { text: `${c.owner}: ` }), c.description || c.id))),

@@ -272,11 +272,7 @@
 
   function renderAmendments() {
     const list = clear($("amendments"));
-    let start = 0;
-    events.forEach((e, i) => {
-      if (e.kind === "proposal" || e.kind === "start" || e.kind === "draft") start = i + 1;
-    });
-    const current = events.slice(start).filter((e) => e.kind === "amend");
+    const current = events.filter((e) => e.kind === "amend" && e.round === state.round);
     for (const e of current) {
       const changes = (e.data && e.data.changes) || {};
       const text = Object.keys(changes).length ? Object.entries(changes).map(([k, v]) => `${k} → ${v}`).join(", ") : "no change";
