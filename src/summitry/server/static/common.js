@@ -378,6 +378,29 @@ const Summitry = (() => {
   }
 
   // ---- small things --------------------------------------------------------------------
+  // Wrap an async task so that calls while it runs make it run exactly once more afterwards
+  // (so the last call always sees the newest state), and every caller awaits that run.
+  function coalesce(task) {
+    let running = null;
+    let again = false;
+    const loop = async () => {
+      do {
+        again = false;
+        await task();
+      } while (again);
+    };
+    return () => {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = loop().finally(() => {
+        running = null;
+      });
+      return running;
+    };
+  }
+
   function countdown(seconds) {
     if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "";
     const s = Math.max(0, Math.round(seconds));
@@ -397,6 +420,7 @@ const Summitry = (() => {
     asOutcome,
     breaksConstraints,
     clear,
+    coalesce,
     constraintsOf,
     issuesOf,
     scenarioName,

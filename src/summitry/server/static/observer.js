@@ -9,26 +9,19 @@
   let state = null;
   let issues = [];
   const events = [];
-  let refreshing = null;
 
-  async function refresh() {
-    if (refreshing) return refreshing;
-    refreshing = (async () => {
-      try {
-        state = await Api.api(`/api/sessions/${encodeURIComponent(sessionId)}`, { token });
-        issues = Summitry.issuesOf(state);
-        render();
-      } catch (err) {
-        if (err.status === 401 || err.status === 403 || err.status === 404) {
-          $("status-title").textContent = "This link does not open the session";
-          setStatus($("turn"), err.message, "error");
-        }
-      } finally {
-        refreshing = null;
+  const refresh = Summitry.coalesce(async () => {
+    try {
+      state = await Api.api(`/api/sessions/${encodeURIComponent(sessionId)}`, { token });
+      issues = Summitry.issuesOf(state);
+      render();
+    } catch (err) {
+      if (err.status === 401 || err.status === 403 || err.status === 404) {
+        $("status-title").textContent = "This link does not open the session";
+        setStatus($("turn"), err.message, "error");
       }
-    })();
-    return refreshing;
-  }
+    }
+  });
 
   function render() {
     const name = Summitry.scenarioName(state);

@@ -15,7 +15,6 @@
   let deadlineAt = null; // the deadline in this browser's clock (from the server's remaining seconds)
   let offerDirty = false; // the person has touched the offer form
   let amendDirty = false;
-  let refreshing = null;
   let busy = false;
 
   // ---- reading the state -------------------------------------------------------------
@@ -25,20 +24,14 @@
   const draftOf = (s) => asOutcome(s.draft, issues);
   const proposalOf = (s) => asOutcome(s.proposal, issues);
 
-  async function refresh() {
-    if (refreshing) return refreshing;
-    refreshing = (async () => {
-      try {
-        const next = await Api.api(`/api/sessions/${encodeURIComponent(sessionId)}`, { token });
-        apply(next);
-      } catch (err) {
-        if (err.status === 401 || err.status === 403 || err.status === 404) fatal(err.message);
-      } finally {
-        refreshing = null;
-      }
-    })();
-    return refreshing;
-  }
+  const refresh = Summitry.coalesce(async () => {
+    try {
+      const next = await Api.api(`/api/sessions/${encodeURIComponent(sessionId)}`, { token });
+      apply(next);
+    } catch (err) {
+      if (err.status === 401 || err.status === 403 || err.status === 404) fatal(err.message);
+    }
+  });
 
   function fatal(message) {
     $("status-title").textContent = "This link does not open a party page";
