@@ -76,6 +76,8 @@ def test_a_person_negotiates_against_an_agent_from_the_lobby_to_the_debrief(
 
     page.get_by_role("button", name="Accept").click()
     page.get_by_text(re.compile(r"^Agreement: ")).wait_for()
+    # the session reveals preferences at the end: the chart now shows both utilities and the frontier
+    page.locator("#chart svg[aria-label^='Utility space of dprk and usa']").wait_for()
     page.get_by_role("link", name="Read the debrief").click()
     page.get_by_text(re.compile(r"^Agreement reached")).wait_for()
     page.locator("#space svg").wait_for()
@@ -376,3 +378,27 @@ def test_a_reload_and_a_server_restart_mid_session_catch_up_and_carry_on(context
     page.get_by_text(re.compile(r"^Agreement: ")).wait_for()
     final = server.get(f"/api/sessions/{sid}", usa)
     assert final["status"] == "agreed" and final["agreement"]["sanctions_relief"] == "full"
+
+
+def test_the_administrators_link_gives_a_party_a_new_link_and_the_old_one_stops_working(
+    context: Any, server: Server
+) -> None:
+    session = server.create(
+        {"scenario": "hanoi-deal", "rounds": 10, "parties": {"dprk": {"kind": "human"}, "usa": {"kind": "human"}}}
+    )
+    old = _party_page(context, server, session, "usa")
+    admin = context.new_page()
+    admin.goto(server.page("observer", session["id"], session["admin_token"]))
+    admin.get_by_role("button", name="New link for usa").click()
+    link = admin.locator("#admin-links a").first
+    link.wait_for()
+    assert session["party_tokens"]["usa"] not in link.get_attribute("href")
+    old.reload()
+    old.get_by_text("This link does not open a party page").wait_for()
+    fresh = context.new_page()
+    fresh.goto(link.get_attribute("href"))
+    fresh.get_by_text("Waiting: it is dprk's turn.").wait_for()
+    observer = context.new_page()
+    observer.goto(server.page("observer", session["id"], session["observer_token"]))
+    observer.get_by_text("The public trace").wait_for()
+    expect(observer.locator("#admin-card")).to_be_hidden()

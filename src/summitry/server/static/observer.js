@@ -45,7 +45,30 @@
     const ended = $("ended");
     ended.hidden = running;
     if (!running) clear(ended).append(el("a", { href: Summitry.pageLink("debrief", sessionId, token), class: "button-link", text: "Read the debrief" }));
+    renderAdmin();
     renderTrace();
+  }
+
+  let adminReady = false;
+  function renderAdmin() {
+    if (adminReady || state.role !== "admin") return;
+    adminReady = true;
+    $("admin-card").hidden = false;
+    const box = clear($("admin-parties"));
+    for (const party of (state.parties || []).map((p) => (typeof p === "string" ? p : p.name))) {
+      box.append(el("button", { type: "button", text: `New link for ${party}`, onclick: () => reissue(party) }));
+    }
+  }
+
+  async function reissue(party) {
+    try {
+      const answer = await Api.api(`/api/sessions/${encodeURIComponent(sessionId)}/tokens`, { method: "POST", token, body: { party } });
+      const url = new URL(answer.link, location.href).href;
+      $("admin-links").append(el("li", {}, el("span", { class: "link-label", text: `New link for ${party}` }), el("a", { class: "link", href: url, text: url })));
+      setStatus($("admin-status"), `${party}'s old link no longer works.`, "ok");
+    } catch (err) {
+      setStatus($("admin-status"), err.message, "error");
+    }
   }
 
   function describe(e) {
