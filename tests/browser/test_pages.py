@@ -74,8 +74,19 @@ def test_a_person_negotiates_against_an_agent_from_the_lobby_to_the_debrief(
     _fits(page)
     page.set_viewport_size(WIDE)
 
+    # Keep offering until the agent's standing offer is worth at least 0.45 to dprk, then accept it.
+    worth = 0.0
+    for sent in range(2, 20):
+        worth = float(page.locator("#standing strong").first.inner_text())
+        if worth >= 0.45:
+            break
+        page.get_by_role("button", name="Send offer").click()
+        expect(page.locator("#history tbody tr")).to_have_count(1 + 2 * sent)
+        expect(page.locator("#round")).to_have_text(f"{sent} of 20")  # the state after usa's answer
+        _wait_turn(page)
     page.get_by_role("button", name="Accept").click()
     page.get_by_text(re.compile(r"^Agreement: ")).wait_for()
+    assert f"worth {worth:.3f} to you" in page.locator("#turn").inner_text()
     # the session reveals preferences at the end: the chart now shows both utilities and the frontier
     page.locator("#chart svg[aria-label^='Utility space of dprk and usa']").wait_for()
     page.get_by_role("link", name="Read the debrief").click()

@@ -22,6 +22,7 @@ from summitry.store import SessionStore, make_engine
 from .api import make_router
 from .hub import Hub
 from .limits import Limits, RateLimiter
+from .pages import router as pages_router
 from .problems import install_handlers
 
 __all__ = ["ServerSettings", "create_app"]
@@ -67,6 +68,7 @@ def create_app(settings: ServerSettings | None = None, *, store: SessionStore | 
     app.state.settings = settings
     install_handlers(app)
     app.include_router(make_router(hub, settings.limits, settings.admin_key, RateLimiter()))
+    app.include_router(pages_router)
     return app
 
 
