@@ -13,6 +13,7 @@ know summitry::
     │   └── OutcomeSpaceTooLargeError (MemoryError is *not* used: nothing was allocated)
     ├── ScenarioFormatError (ValueError)          a file could not be read or written
     │   └── UnsafeXMLError                        DOCTYPE / entities in an XML document
+    ├── OutputPathError (ValueError)              an output path cannot be written (checked before the work)
     ├── UnknownNameError (LookupError)
     │   ├── UnknownScenarioError
     │   ├── UnknownAgentError
@@ -63,6 +64,7 @@ __all__ = [
     "MechanismSetupError",
     "ModelError",
     "OutcomeSpaceTooLargeError",
+    "OutputPathError",
     "PlanningError",
     "ProtocolError",
     "RoadmapError",
@@ -117,6 +119,10 @@ class OutcomeSpaceTooLargeError(ModelError):
 
 class ScenarioFormatError(SummitryError, ValueError):
     """A scenario file could not be read or written."""
+
+
+class OutputPathError(SummitryError, ValueError):
+    """An output path cannot be written: a folder where a file is expected, a file in the way, no permission."""
 
 
 class UnsafeXMLError(ScenarioFormatError):

@@ -130,10 +130,14 @@ def test_unknown_tz_option(runner: CliRunner, tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_ics_into_a_missing_folder(runner: CliRunner, tmp_path: Path) -> None:
+def test_ics_into_a_missing_folder_makes_it_as_every_output_does(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["agenda", "hanoi", "--ics", str(tmp_path / "no" / "such" / "x.ics")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "no" / "such" / "x.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    (tmp_path / "file").write_text("in the way", encoding="utf-8")
+    result = runner.invoke(app, ["agenda", "hanoi", "--ics", str(tmp_path / "file" / "x.ics")])
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: {tmp_path / 'no' / 'such'}: no such folder")
+    assert result.stderr == f"error: --ics: cannot make the folder {tmp_path / 'file'}: {tmp_path / 'file'} is a file\n"
 
 
 def test_debug_reraises(runner: CliRunner) -> None:

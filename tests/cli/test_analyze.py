@@ -93,13 +93,14 @@ def test_bad_scenario_is_one_error_line_and_exit_code_2(runner: CliRunner, refer
 
 
 @needs_laptop
-def test_plot_into_a_missing_folder_fails_cleanly(runner: CliRunner, tmp_path: Path) -> None:
+def test_plot_into_an_unwritable_place_fails_cleanly(runner: CliRunner, tmp_path: Path) -> None:
     """An unwritable plot path is a one-line error and nothing is printed or left behind."""
+    (tmp_path / "no").write_text("a file in the way", encoding="utf-8")
     result = runner.invoke(app, ["analyze", str(LAPTOP), "--json", "--plot", str(tmp_path / "no" / "x.png")])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.startswith("error: ")
-    assert list(tmp_path.iterdir()) == []
+    assert result.stderr.startswith("error: --plot: cannot make the folder")
+    assert list(tmp_path.iterdir()) == [tmp_path / "no"]
 
 
 _DOMAIN = """<negotiation_template>

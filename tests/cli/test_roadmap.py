@@ -166,6 +166,8 @@ def test_malformed_events_and_plan_files(tmp_path: Path) -> None:
 def test_bad_arguments() -> None:
     """Both a FILE and --agreement, or a bad date, are refused with exit 2."""
     code, _, stderr = run("roadmap", "plan")
-    assert code == 2 and "either a commitments FILE or --agreement" in stderr
+    assert code == 2 and "nothing to plan: give a commitments FILE, or --agreement" in stderr
+    code, _, stderr = run("roadmap", "plan", str(EXAMPLES / "commitments.yaml"), "--agreement", "r.json")
+    assert code == 2 and "not both" in stderr
     code, _, stderr = run("roadmap", "plan", str(EXAMPLES / "commitments.yaml"), "--start", "March")
     assert code == 2 and "--start" in stderr

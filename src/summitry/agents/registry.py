@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import math
+import types
+import typing
 from typing import Any
 
 from summitry.errors import AgentParameterError, UnknownAgentError
@@ -97,6 +100,7 @@ def make_negotiator(name: str, **params: Any) -> Negotiator:
     if unknown:
         known = ", ".join(sorted(accepted)) if accepted else "none"
         raise AgentParameterError(f"agent {name!r} takes no parameter {unknown[0]!r}; its parameters: {known}")
+    params = {key: _typed(name, key, value, _annotation(spec, key)) for key, value in params.items()}
     try:
         return spec.make(**params)
     except (TypeError, ValueError) as exc:
@@ -158,6 +162,54 @@ def _parameters(spec: AgentSpec) -> set[str] | None:
         if not forwards:
             return names - {"self", "name"}
     return None
+
+
+def _annotation(spec: AgentSpec, key: str) -> Any:
+    """Return the annotated type of parameter ``key`` of the agent's factory (None when not annotated)."""
+    factory = spec.factory
+    callables = (
+        [klass.__dict__["__init__"] for klass in factory.__mro__ if "__init__" in klass.__dict__]
+        if isinstance(factory, type)
+        else [factory]
+    )
+    for function in callables:
+        try:
+            hints = typing.get_type_hints(function)
+        except Exception:
+            return None
+        if key in hints:
+            return hints[key]
+    return None
+
+
+_TYPE_WORDS = {bool: "true or false", int: "an integer", float: "a number", str: "text"}
+
+
+def _typed(agent: str, key: str, value: Any, annotation: Any) -> Any:
+    """Return ``value`` converted to ``annotation`` (bool, int, float, str or an optional of them).
+
+    Raises:
+        AgentParameterError: the value does not fit; names the parameter, the type and the value.
+    """
+    kinds = [annotation]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        kinds = [k for k in typing.get_args(annotation) if k is not type(None)]
+    kinds = [k for k in kinds if k in _TYPE_WORDS]
+    if not kinds:
+        return value  # not a plain type: the factory checks it
+    for kind in kinds:
+        if kind is bool and isinstance(value, bool):
+            return value
+        if kind is int and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+            if math.isfinite(number):
+                return number
+        if kind is str and isinstance(value, str):
+            return value
+    expected = " or ".join(f"{_TYPE_WORDS[k]} ({k.__name__})" for k in kinds)
+    raise AgentParameterError(f"agent {agent!r}: parameter {key!r} expects {expected}, got {value!r}")
 
 
 def _value(raw: str) -> Any:

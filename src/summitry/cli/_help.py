@@ -30,6 +30,9 @@ def plain_help() -> None:
     global _installed  # reason: install once per process
     if _installed:
         return
+    from summitry.cli._usage import plain_usage_errors
+
+    plain_usage_errors()  # and usage errors are one `error:` line, like every other error
     argument = getattr(core, "TyperArgument", None)
     if argument is not None and hasattr(argument, "_usage_display_name"):
         argument._usage_display_name = _usage_display_name

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from summitry.cli import app
+from summitry.cli._paths import check_output_file
 from summitry.cli._render import console, handles_errors
 from summitry.errors import UnknownTimeZoneError
 from summitry.formats.summit_files import load_summit, write_ics
@@ -36,6 +37,8 @@ def agenda(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Show a summit's agenda in local time and GMT, list clashes, and export it as iCalendar."""
+    if ics is not None:
+        check_output_file(ics, "--ics")
     extra_zone = _option_zone(tz) if tz is not None else None
     loaded = load_summit(summit)
     data = to_ics(loaded, stamp=datetime.now(UTC)) if ics is not None else None

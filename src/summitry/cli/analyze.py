@@ -12,6 +12,7 @@ from rich.text import Text
 
 from summitry.analysis import POINT_LABELS, BargainingPoint, ScenarioAnalysis, analyze
 from summitry.cli import app
+from summitry.cli._paths import check_output_file
 from summitry.cli._render import console, handles_errors, print_json
 from summitry.formats import load_scenario
 from summitry.model import Outcome, OutcomeSpace
@@ -32,6 +33,8 @@ def analyze_command(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Show the Pareto frontier, Nash, Kalai–Smorodinsky, max-welfare and egalitarian points."""
+    if plot is not None:
+        check_output_file(plot, "--plot", suffixes=(".png", ".svg", ".pdf"))
     loaded = load_scenario(scenario)
     result = analyze(loaded)
     if plot is not None:

@@ -7,6 +7,7 @@ from enum import StrEnum
 import typer
 
 from summitry.cli import app
+from summitry.cli._paths import check_output_file, check_output_folder
 from summitry.cli._render import console, err_console, handles_errors
 from summitry.formats import conversion_notes, load_scenario, save_scenario
 
@@ -35,8 +36,12 @@ def convert(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Convert a scenario between the native, GENIUS XML and GeniusWeb JSON formats."""
-    scenario = load_scenario(source)
     kind = output_format.value if output_format is not None else None
+    if kind in ("genius", "geniusweb"):
+        check_output_folder(target, "OUT")
+    else:
+        check_output_file(target, "OUT")
+    scenario = load_scenario(source)
     written = save_scenario(scenario, target, format=kind)
     for note in conversion_notes(scenario, kind or "native"):
         err_console.print(f"note: {note}", markup=False)

@@ -8,6 +8,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from summitry.cli import app
+from summitry.cli._paths import check_output_folder
 from summitry.cli._render import console, handles_errors
 from summitry.cli.agenda import show_agenda
 from summitry.formats.summit_files import load_summit
@@ -25,6 +26,7 @@ def demo(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Run a whole summit (the Hanoi example by default): agenda, menu, deal, analysis, road-map, report."""
+    check_output_folder(out, "--out")
     agenda = load_summit(summit)
     show_agenda(agenda)
     with Progress(

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from summitry.agents import negotiator_from_text
+from summitry.agents import REGISTRY, negotiator_from_text
 from summitry.cli import app
+from summitry.cli._paths import check_output_file
 from summitry.cli._render import console, handles_errors, print_json
 from summitry.errors import MechanismSetupError
 from summitry.formats import load_scenario
@@ -21,6 +22,7 @@ from summitry.protocols import Event, Negotiator, Trace, make_mechanism, run
 __all__ = ["negotiate_command", "result_payload", "run_and_show", "show_event", "show_result"]
 
 DEFAULT_AGENT = "boulware"
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")  # what a --plot file can be (plots write the suffix's format)
 
 
 @app.command("negotiate")
@@ -66,8 +68,14 @@ def run_and_show(
 ) -> Trace:
     """Return the trace of one run, after showing it (live lines or JSON) and writing the outputs."""
     trace_file, plot, as_json = outputs
+    if seed < 0:
+        raise MechanismSetupError(f"--seed: expected an integer >= 0, got {seed}")
+    if trace_file is not None:
+        check_output_file(trace_file, "--trace")
+    if plot is not None:
+        check_output_file(plot, "--plot", suffixes=FIGURE_SUFFIXES)
     scenario = load_scenario(scenario_ref)
-    negotiators = _negotiators(agents, scenario)
+    negotiators = _negotiators(agents, scenario, protocol)
     if settings.get("rounds") is None and settings.get("seconds") is None:
         settings = {**settings, "rounds": scenario.rounds or 100, "seconds": scenario.seconds}
     mechanism = make_mechanism(protocol, scenario, settings=settings)
@@ -91,8 +99,17 @@ def run_and_show(
     return trace
 
 
-def _negotiators(agents: str, scenario: Scenario) -> list[Negotiator]:
+def _negotiators(agents: str, scenario: Scenario, protocol: str) -> list[Negotiator]:
     names = [a.strip() for a in agents.split(",") if a.strip()]
+    for name in names:
+        spec = REGISTRY.get(name.split(":", 1)[0].strip())
+        if spec is not None and protocol not in spec.protocols:
+            if spec.protocols == ("mediation",):
+                raise MechanismSetupError(
+                    f"--agents: {spec.name!r} is a mediation voter: it votes on a mediator's drafts and makes no "
+                    "offers; use it with `summitry mediate`"
+                )
+            raise MechanismSetupError(f"--agents: {spec.name!r} plays {', '.join(spec.protocols)}, not {protocol}")
     parties = scenario.party_names
     if len(names) == 1:
         names = names * len(parties)

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from summitry.cli import app
+from summitry.cli._paths import check_output_file
 from summitry.cli._render import console, fail, handles_errors, print_json
 from summitry.formats.roadmap_files import (
     load_catalogue,
@@ -63,8 +64,12 @@ def plan_command(
 ) -> None:
     """Plan commitments into phases that keep every party's exposure small; print phases and checkpoints."""
     first_day = _day(start, "--start")
-    if (file is None) == (agreement is None):
-        raise fail("give either a commitments FILE or --agreement RESULT.json --catalogue NAME (not both)")
+    if file is None and agreement is None:
+        raise fail("nothing to plan: give a commitments FILE, or --agreement RESULT.json --catalogue NAME")
+    if file is not None and agreement is not None:
+        raise fail("give a commitments FILE or --agreement RESULT.json, not both")
+    if out is not None:
+        check_output_file(out, "--out")
     if file is not None:
         if catalogue is not None:
             raise fail("--catalogue goes with --agreement, not with a commitments FILE")

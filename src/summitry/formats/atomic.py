@@ -6,6 +6,7 @@ Every module that writes files (formats, plots, the report) goes through these f
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -31,6 +32,8 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, *, make_parents: bool
     """
     path = Path(path)
     folder = path.parent
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; expected a file name", str(path))
     if make_parents:
         folder.mkdir(parents=True, exist_ok=True)
     elif not folder.is_dir():
@@ -39,12 +42,19 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, *, make_parents: bool
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a written file respects the umask
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: str | os.PathLike[str], text: str, *, make_parents: bool = True) -> Path:
@@ -67,6 +77,7 @@ def write_files(folder: Path, files: Mapping[str, str]) -> list[Path]:
     folder.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
+        os.chmod(temp, 0o777 & ~_umask())  # mkdtemp makes 0700; a written folder respects the umask
         for name, text in files.items():
             (temp / name).write_text(text, encoding="utf-8", newline="\n")
         os.replace(temp, folder)

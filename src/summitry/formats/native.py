@@ -156,6 +156,13 @@ def scenario_from_yaml(document: YamlDocument) -> Scenario:
         raise ScenarioFormatError(describe_validation_error(exc, document, ScenarioSpec)) from None
     except RecursionError:
         raise ScenarioFormatError(f"{source}: nested too deeply") from None
+    for what, names in (("issues", [i.name for i in spec.issues]), ("parties", [p.name for p in spec.parties])):
+        for k, name in enumerate(names):
+            if name in names[:k]:
+                where = (what, k, "name")
+                raise ScenarioFormatError(
+                    document.message(where, f"{name!r} is already the name of {what}[{names.index(name)}]")
+                )
     issues = tuple(_issue(source, f"issues[{k}]", s) for k, s in enumerate(spec.issues))
     with _at(source, "issues"):
         space = OutcomeSpace(issues=issues)

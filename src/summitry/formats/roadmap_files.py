@@ -409,7 +409,8 @@ def _parse(model: type[_Model], loaded: YamlDocument, kind: str) -> _Model:
     looks = _looks_like(loaded.data)
     if looks is not None and looks != kind:
         name = _KINDS[looks][0].split(" (")[0] if looks in _KINDS else looks
-        raise RoadmapFileError(f"{loaded.source}: expected a {what}, but this looks like a {name}")
+        article = "an" if name[:1] in "aeiou" else "a"
+        raise RoadmapFileError(f"{loaded.source}: expected a {what}, but this looks like {article} {name}")
     return validate(model, loaded, error=RoadmapFileError, what=what, fields=fields)
 
 

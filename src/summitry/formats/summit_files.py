@@ -290,7 +290,6 @@ def write_ics(path: str | os.PathLike[str], data: bytes) -> Path:
     Returns:
         The path written.
 
-    Raises:
-        FileNotFoundError: the folder does not exist (nothing is written).
+    Missing folders are created, as for every output file.
     """
-    return write_bytes(path, data, make_parents=False)
+    return write_bytes(path, data)
