@@ -49,4 +49,11 @@ def test_postgres_store_holds_the_same_results_and_resumes(spec_folder: Path, tm
         finally:
             results.store.close()
 
-    assert comparable(records(tmp_path / "pg")) == comparable(records(tmp_path / "sqlite"))
+    stored = records(tmp_path / "pg")
+    assert comparable(stored) == comparable(records(tmp_path / "sqlite"))
+    results = open_results(tmp_path / "pg")
+    try:
+        assert results.store.add(results.digest, stored) == 0  # a second writer's duplicates are skipped
+        assert results.store.count(results.digest) == 6
+    finally:
+        results.store.close()

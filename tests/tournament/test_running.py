@@ -130,6 +130,18 @@ def test_cli_run_then_report_json(spec_folder: Path, tmp_path: Path) -> None:
     assert (tmp_path / "s.csv").read_text().count("\n") == 1 + 3 + 3
 
 
+def test_the_store_never_holds_a_negotiation_twice(spec_folder: Path, tmp_path: Path) -> None:
+    spec = load_tournament_spec(write_spec(spec_folder))
+    run_tournament(spec, tmp_path / "out", InProcessBackend())
+    results = open_results(tmp_path / "out")
+    try:
+        records = list(results.store.records(results.digest))
+        assert results.store.add(results.digest, records) == 0
+        assert results.store.count(results.digest) == len(records) == 2
+    finally:
+        results.store.close()
+
+
 def test_html_report_has_the_tables_and_figures(spec_folder: Path, tmp_path: Path) -> None:
     run_tournament(load_tournament_spec(write_spec(spec_folder)), tmp_path / "out", InProcessBackend())
     page = tmp_path / "report.html"

@@ -10,6 +10,7 @@ SQLite runs in WAL mode: a killed process loses at most the batch it was writing
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,16 @@ class ResultStore:
         rows = [{"tournament": digest, **{name: record[name] for name in RECORD_FIELDS}} for record in records]
         if not rows:
             return 0
+        dialect = self._engine.dialect.name
         with self._engine.begin() as connection:
+            if dialect in ("sqlite", "postgresql"):  # concurrent runs on one store: the database skips duplicates
+                insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
+                statement = (
+                    insert(_negotiations)
+                    .on_conflict_do_nothing(index_elements=["tournament", "key"])
+                    .returning(_negotiations.c.key)
+                )
+                return len(connection.execute(statement, rows).all())
             existing = {
                 row.key
                 for row in connection.execute(
