@@ -413,3 +413,30 @@ def test_the_administrators_link_gives_a_party_a_new_link_and_the_old_one_stops_
     observer.goto(server.page("observer", session["id"], session["observer_token"]))
     observer.get_by_text("The public trace").wait_for()
     expect(observer.locator("#admin-card")).to_be_hidden()
+
+
+def test_the_lobby_makes_a_session_from_an_uploaded_scenario_file(context: Any, server: Server, tmp_path: Path) -> None:
+    import yaml
+
+    path = tmp_path / "three-capitals.yaml"
+    path.write_text(yaml.safe_dump(_three_parties()), encoding="utf-8")
+    page = context.new_page()
+    page.goto(server.url + "/")
+    page.get_by_label("Who plays dprk").wait_for()  # the shipped scenarios are loaded
+    page.get_by_label("Upload a file").check()
+    page.get_by_label("Scenario file").set_input_files(str(path))
+    page.get_by_text("Read three-capitals.yaml: scenario three-capitals.").wait_for()
+    assert page.locator("select.party-kind").count() == 3
+    for party in ("dprk", "usa", "rok"):
+        page.get_by_label(f"Who plays {party}").select_option("agent")
+        page.get_by_label(f"Agent for {party}").select_option("conceder")
+    page.get_by_label("Parameters for rok").fill("exponent=3")
+    page.get_by_role("button", name="Create session").click()
+    page.get_by_role("heading", name="Session created").wait_for()
+    assert page.locator("#links a").count() == 5
+    observer = page.locator("#links a").nth(3).get_attribute("href")
+    page.goto(observer)
+    page.get_by_text(re.compile(r"^(Agreement|Over)")).wait_for()  # three agents run to the end by themselves
+    assert page.locator("#parties").inner_text() == "dprk, usa, rok"
+    state = server.get(f"/api/sessions/{_session_of(page)}", observer.split("#token=", 1)[1])
+    assert {p["name"]: p.get("agent") for p in state["parties"]}["rok"] == "conceder:exponent=3"

@@ -187,20 +187,20 @@
   }
 
   async function start() {
+    const select = $("scenario");
+    select.addEventListener("change", chooseShipped);
+    $("scenario-file").addEventListener("change", chooseFile);
+    for (const radio of document.querySelectorAll("input[name=source]")) radio.addEventListener("change", sourceChanged);
+    $("protocol").addEventListener("change", renderParties);
+    $("create").addEventListener("submit", create);
     try {
       catalogue = await Api.api("/lobby/catalogue");
     } catch (err) {
       setStatus($("create-status"), `Cannot load the scenarios: ${err.message}`, "error");
       return;
     }
-    const select = $("scenario");
     for (const s of catalogue.scenarios) select.append(el("option", { value: s.name, text: s.name }));
-    select.addEventListener("change", chooseShipped);
-    $("scenario-file").addEventListener("change", chooseFile);
-    for (const radio of document.querySelectorAll("input[name=source]")) radio.addEventListener("change", sourceChanged);
-    $("protocol").addEventListener("change", renderParties);
-    $("create").addEventListener("submit", create);
-    await chooseShipped();
+    if (document.querySelector("input[name=source]:checked").value === "shipped") await chooseShipped();
   }
 
   start();
