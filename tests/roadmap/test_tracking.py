@@ -11,8 +11,8 @@ from summitry.roadmap import (
     Commitment,
     CommitmentKind,
     CommitmentState,
-    Event,
-    EventKind,
+    ComplianceEvent,
+    ComplianceEventKind,
     RoadMap,
     Tracker,
     build_road_map,
@@ -43,7 +43,7 @@ def day(offset: int) -> date:
 def test_states_pending_due_late_done() -> None:
     """Before its phase a commitment is pending, during it due, after it late; done once reported."""
     tracker = Tracker(road_map())
-    tracker.record(Event(commitment="offices", kind=EventKind.DONE, date=day(10)))
+    tracker.record(ComplianceEvent(commitment="offices", kind=ComplianceEventKind.DONE, date=day(10)))
     early = tracker.status(day(5))
     assert early.of("freeze").state is CommitmentState.DUE
     assert early.of("offices").state is CommitmentState.DUE  # the event is after today
@@ -59,14 +59,16 @@ def test_next_phase_waits_for_verified_prerequisites() -> None:
     """The next phase may not start while a prerequisite is done but unverified."""
     tracker = Tracker(road_map())
     for commitment in ("freeze", "offices", "declaration"):
-        tracker.record(Event(commitment=commitment, kind=EventKind.DONE, date=day(25)))
-    tracker.record(Event(commitment="moratorium", kind=EventKind.KEPT, date=day(25)))
-    tracker.record(Event(commitment="offices", kind=EventKind.VERIFIED, date=day(31)))
+        tracker.record(ComplianceEvent(commitment=commitment, kind=ComplianceEventKind.DONE, date=day(25)))
+    tracker.record(ComplianceEvent(commitment="moratorium", kind=ComplianceEventKind.KEPT, date=day(25)))
+    tracker.record(ComplianceEvent(commitment="offices", kind=ComplianceEventKind.VERIFIED, date=day(31)))
     status = tracker.status(day(35))
     assert status.current_phase == 1 and status.next_phase == 2
     assert not status.may_start_next_phase
     assert any("dismantle needs freeze" in r and "not verified" in r for r in status.reasons)
-    tracker.record(Event(commitment="freeze", kind=EventKind.VERIFIED, date=day(36), note="IAEA seals"))
+    tracker.record(
+        ComplianceEvent(commitment="freeze", kind=ComplianceEventKind.VERIFIED, date=day(36), note="IAEA seals")
+    )
     status = tracker.status(day(37))
     assert status.may_start_next_phase, status.reasons
     assert status.of("freeze").notes == ("IAEA seals",)
@@ -77,11 +79,13 @@ def test_violation_in_the_current_phase_blocks() -> None:
     """A violated commitment of the current phase stops the next phase."""
     tracker = Tracker(road_map())
     for commitment in ("freeze", "offices", "declaration"):
-        tracker.record(Event(commitment=commitment, kind=EventKind.DONE, date=day(20)))
-        tracker.record(Event(commitment=commitment, kind=EventKind.VERIFIED, date=day(21)))
-    tracker.record(Event(commitment="moratorium", kind=EventKind.KEPT, date=day(30)))
+        tracker.record(ComplianceEvent(commitment=commitment, kind=ComplianceEventKind.DONE, date=day(20)))
+        tracker.record(ComplianceEvent(commitment=commitment, kind=ComplianceEventKind.VERIFIED, date=day(21)))
+    tracker.record(ComplianceEvent(commitment="moratorium", kind=ComplianceEventKind.KEPT, date=day(30)))
     assert tracker.status(day(31)).may_start_next_phase
-    tracker.record(Event(commitment="moratorium", kind=EventKind.VIOLATED, date=day(33), note="missile launch"))
+    tracker.record(
+        ComplianceEvent(commitment="moratorium", kind=ComplianceEventKind.VIOLATED, date=day(33), note="missile launch")
+    )
     status = tracker.status(day(34))
     assert status.of("moratorium").state is CommitmentState.VIOLATED
     assert status.of("moratorium").violations == (day(33),)
@@ -94,7 +98,7 @@ def test_ongoing_moratorium_observed_over_time() -> None:
     """An ongoing commitment collects the dates on which it was observed kept."""
     tracker = Tracker(road_map())
     for offset in (10, 40, 70):
-        tracker.record(Event(commitment="moratorium", kind=EventKind.KEPT, date=day(offset)))
+        tracker.record(ComplianceEvent(commitment="moratorium", kind=ComplianceEventKind.KEPT, date=day(offset)))
     status = tracker.status(day(100))
     assert status.of("moratorium").kept == (day(10), day(40), day(70))
     assert status.of("moratorium").state is CommitmentState.DONE
@@ -108,7 +112,7 @@ def test_current_phase_must_be_done() -> None:
     assert not status.may_start_next_phase
     assert "relief needs offices (phase 1), which is not done" in status.reasons
     assert f"declaration (phase 1) is not done; it is due {day(30)}" in status.reasons
-    tracker.record(Event(commitment="relief", kind=EventKind.STARTED, date=day(2)))
+    tracker.record(ComplianceEvent(commitment="relief", kind=ComplianceEventKind.STARTED, date=day(2)))
     last = tracker.status(day(3))
     assert last.current_phase == 2 and last.next_phase is None
     assert not last.may_start_next_phase
@@ -119,8 +123,8 @@ def test_events_must_name_a_commitment_of_the_plan() -> None:
     """Unknown ids and 'kept' on one-off commitments are refused."""
     tracker = Tracker(road_map())
     with pytest.raises(UnknownCommitmentError, match="'freez'.*did you mean 'freeze'"):
-        tracker.record(Event(commitment="freez", kind=EventKind.DONE, date=day(1)))
+        tracker.record(ComplianceEvent(commitment="freez", kind=ComplianceEventKind.DONE, date=day(1)))
     with pytest.raises(RoadmapError, match="only ongoing"):
-        tracker.record(Event(commitment="freeze", kind=EventKind.KEPT, date=day(1)))
+        tracker.record(ComplianceEvent(commitment="freeze", kind=ComplianceEventKind.KEPT, date=day(1)))
     with pytest.raises(RoadmapError, match="kind must be one of"):
-        Event(commitment="freeze", kind="finished", date=day(1))  # type: ignore[arg-type]
+        ComplianceEvent(commitment="freeze", kind="finished", date=day(1))  # type: ignore[arg-type]

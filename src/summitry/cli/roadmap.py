@@ -20,7 +20,15 @@ from summitry.formats.roadmap_files import (
     read_plan,
     write_plan,
 )
-from summitry.roadmap import DEFAULT_PHASE_GAP_DAYS, EXPOSURE_MEANING, Commitment, RoadMap, Status, Tracker, plan
+from summitry.roadmap import (
+    DEFAULT_PHASE_GAP_DAYS,
+    EXPOSURE_MEANING,
+    Commitment,
+    ComplianceReport,
+    RoadMap,
+    Tracker,
+    plan,
+)
 from summitry.roadmap.from_agreement import commitments_for
 
 __all__ = ["roadmap_app"]
@@ -132,7 +140,7 @@ def status_command(
         raise typer.Exit(1)
 
 
-def _status_document(report: Status) -> dict[str, object]:
+def _status_document(report: ComplianceReport) -> dict[str, object]:
     def day(value: date | None) -> str | None:
         return None if value is None else value.isoformat()
 
@@ -210,7 +218,7 @@ def _print_plan(road_map: RoadMap) -> None:
         )
 
 
-def _print_status(status: Status) -> None:
+def _print_status(status: ComplianceReport) -> None:
     table = Table(title=f"Road-map status on {status.today}")
     table.add_column("commitment", no_wrap=True)
     for column in ("owner", "phase", "due", "state", "notes"):
@@ -242,7 +250,7 @@ def _print_status(status: Status) -> None:
     console.print(_bottom_line(status), markup=False)
 
 
-def _bottom_line(status: Status) -> str:
+def _bottom_line(status: ComplianceReport) -> str:
     """Return the last line of a status: on track, or what is violated and what is late."""
     if status.on_track:
         return "On track: nothing is violated or late."

@@ -44,7 +44,7 @@ from summitry.formats.validation import StrictModel, validate
 from summitry.formats.yaml_files import YamlDocument, dump_yaml, load_yaml, parse_yaml
 from summitry.roadmap.commitments import Checkpoint, Commitment, CommitmentKind, Phase, RoadMap, check_commitments
 from summitry.roadmap.from_agreement import Catalogue
-from summitry.roadmap.tracking import Event, EventKind
+from summitry.roadmap.tracking import ComplianceEvent, ComplianceEventKind
 
 __all__ = [
     "CommitmentsFile",
@@ -257,7 +257,7 @@ def read_plan(path: Path) -> RoadMap:
         return RoadMap(phases=tuple(phases), parties=tuple(document.parties), start=document.start)
 
 
-def read_events(path: Path, *, plan: RoadMap) -> list[Event]:
+def read_events(path: Path, *, plan: RoadMap) -> list[ComplianceEvent]:
     """Return the events of an events file, each checked against ``plan``.
 
     Raises:
@@ -269,13 +269,17 @@ def read_events(path: Path, *, plan: RoadMap) -> list[Event]:
     if loaded.is_empty:
         return []  # an empty events file: nothing has happened yet
     document = _parse(_EventsModel, loaded, "events")
-    events: list[Event] = []
+    events: list[ComplianceEvent] = []
     for position, item in enumerate(document.events):
         try:
             plan.commitment(item.commitment)
         except UnknownCommitmentError as error:
             raise UnknownCommitmentError(f"{path}: events[{position}]: {error}") from None
-        events.append(Event(commitment=item.commitment, kind=EventKind(item.kind), date=item.date, note=item.note))
+        events.append(
+            ComplianceEvent(
+                commitment=item.commitment, kind=ComplianceEventKind(item.kind), date=item.date, note=item.note
+            )
+        )
     return events
 
 

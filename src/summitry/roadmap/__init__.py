@@ -17,7 +17,7 @@ from .commitments import (
 )
 from .from_agreement import Catalogue, commitments_for
 from .planning import DEFAULT_PHASE_GAP_DAYS, build_road_map, plan
-from .tracking import CommitmentState, CommitmentStatus, Event, EventKind, Status, Tracker
+from .tracking import CommitmentState, CommitmentStatus, ComplianceEvent, ComplianceEventKind, ComplianceReport, Tracker
 
 __all__ = [
     "DEFAULT_PHASE_GAP_DAYS",
@@ -28,11 +28,11 @@ __all__ = [
     "CommitmentKind",
     "CommitmentState",
     "CommitmentStatus",
-    "Event",
-    "EventKind",
+    "ComplianceEvent",
+    "ComplianceEventKind",
+    "ComplianceReport",
     "Phase",
     "RoadMap",
-    "Status",
     "Tracker",
     "build_road_map",
     "check_commitments",

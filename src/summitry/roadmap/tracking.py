@@ -15,10 +15,17 @@ from summitry.errors import RoadmapError
 
 from .commitments import Commitment, RoadMap
 
-__all__ = ["CommitmentState", "CommitmentStatus", "Event", "EventKind", "Status", "Tracker"]
+__all__ = [
+    "CommitmentState",
+    "CommitmentStatus",
+    "ComplianceEvent",
+    "ComplianceEventKind",
+    "ComplianceReport",
+    "Tracker",
+]
 
 
-class EventKind(enum.Enum):
+class ComplianceEventKind(enum.Enum):
     """What happened to a commitment."""
 
     STARTED = "started"
@@ -29,20 +36,20 @@ class EventKind(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Event:
+class ComplianceEvent:
     """One thing that happened to one commitment on one day."""
 
     commitment: str
-    kind: EventKind
+    kind: ComplianceEventKind
     date: date
     note: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.kind, EventKind):
+        if not isinstance(self.kind, ComplianceEventKind):
             try:
-                object.__setattr__(self, "kind", EventKind(self.kind))
+                object.__setattr__(self, "kind", ComplianceEventKind(self.kind))
             except ValueError:
-                kinds = ", ".join(k.value for k in EventKind)
+                kinds = ", ".join(k.value for k in ComplianceEventKind)
                 raise RoadmapError(
                     f"event for {self.commitment!r}: kind must be one of {kinds}, got {self.kind!r}"
                 ) from None
@@ -77,7 +84,7 @@ class CommitmentStatus:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Status:
+class ComplianceReport:
     """A report on a road-map as of ``today``.
 
     ``current_phase`` is the latest phase in which anything has started (1 before anything has);
@@ -139,9 +146,9 @@ class Tracker:
     """Records events against a road-map and reports the status on any day."""
 
     plan: RoadMap
-    events: list[Event] = field(default_factory=list)
+    events: list[ComplianceEvent] = field(default_factory=list)
 
-    def record(self, event: Event) -> None:
+    def record(self, event: ComplianceEvent) -> None:
         """Add an event to the log.
 
         Raises:
@@ -149,14 +156,14 @@ class Tracker:
             RoadmapError: ``kept`` recorded for a one-off commitment.
         """
         commitment = self.plan.commitment(event.commitment)
-        if event.kind is EventKind.KEPT and not commitment.ongoing:
+        if event.kind is ComplianceEventKind.KEPT and not commitment.ongoing:
             raise RoadmapError(
                 f"event 'kept' for {commitment.id!r}: only ongoing commitments are observed as kept; "
                 f"use 'done' or 'verified' for a one-off commitment"
             )
         self.events.append(event)
 
-    def status(self, today: date) -> Status:
+    def status(self, today: date) -> ComplianceReport:
         """Return each commitment's state as of ``today`` and whether the next phase may start."""
         seen = sorted((e for e in self.events if e.date <= today), key=lambda e: e.date)
         statuses = tuple(self._status_of(c, seen, today) for c in self.plan.commitments)
@@ -167,7 +174,7 @@ class Tracker:
             reasons = [f"phase {current} is the last phase"]
         else:
             reasons = self._reasons(statuses, current, following)
-        return Status(
+        return ComplianceReport(
             today=today,
             commitments=statuses,
             current_phase=current,
@@ -176,17 +183,19 @@ class Tracker:
             reasons=tuple(reasons),
         )
 
-    def _status_of(self, commitment: Commitment, seen: list[Event], today: date) -> CommitmentStatus:
+    def _status_of(self, commitment: Commitment, seen: list[ComplianceEvent], today: date) -> CommitmentStatus:
         number = self.plan.phase_of(commitment.id)
         phase = self.plan.phases[number - 1]
         mine = [e for e in seen if e.commitment == commitment.id]
-        dates = {kind: [e.date for e in mine if e.kind is kind] for kind in EventKind}
-        started = min(dates[EventKind.STARTED], default=None)
-        done = min(dates[EventKind.DONE], default=None)
-        verified = bool(dates[EventKind.VERIFIED]) or (commitment.ongoing and bool(dates[EventKind.KEPT]))
+        dates = {kind: [e.date for e in mine if e.kind is kind] for kind in ComplianceEventKind}
+        started = min(dates[ComplianceEventKind.STARTED], default=None)
+        done = min(dates[ComplianceEventKind.DONE], default=None)
+        verified = bool(dates[ComplianceEventKind.VERIFIED]) or (
+            commitment.ongoing and bool(dates[ComplianceEventKind.KEPT])
+        )
         if done is None and verified:  # verifying (or observing) something means it was done
-            done = min(dates[EventKind.VERIFIED] + dates[EventKind.KEPT])
-        violations = tuple(dates[EventKind.VIOLATED])
+            done = min(dates[ComplianceEventKind.VERIFIED] + dates[ComplianceEventKind.KEPT])
+        violations = tuple(dates[ComplianceEventKind.VIOLATED])
         if violations:
             state = CommitmentState.VIOLATED
         elif done is not None:
@@ -206,7 +215,7 @@ class Tracker:
             started=started,
             done=done,
             violations=violations,
-            kept=tuple(dates[EventKind.KEPT]),
+            kept=tuple(dates[ComplianceEventKind.KEPT]),
             notes=tuple(e.note for e in mine if e.note),
         )
 
