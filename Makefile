@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+fuzz: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/fuzz_bench.py --files 2000
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/analysis_bench.py

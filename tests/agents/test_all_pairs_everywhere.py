@@ -23,10 +23,14 @@ FOLDERS = (
     if SHARED.is_dir()
     else []
 )
-REFERENCES = ["hanoi-deal", "hanoi-dinner", *(str(f) for f in FOLDERS)]
+REFERENCES: list[object] = ["hanoi-deal", "hanoi-dinner", *(str(f) for f in FOLDERS)]
+if not FOLDERS:  # say so, rather than run 2 cases of 26 without a word
+    REFERENCES.append(
+        pytest.param("shared", marks=pytest.mark.skip(reason="../shared/scenarios is absent: ANAC scenarios not run"))
+    )
 
 
-@pytest.mark.parametrize("reference", REFERENCES, ids=lambda r: Path(r).name)
+@pytest.mark.parametrize("reference", REFERENCES, ids=lambda r: Path(str(r)).name)
 def test_every_pair_completes_without_error(reference: str) -> None:
     """No negotiator fails; every agreement is a feasible outcome worth its reservation value to each party."""
     scenario = load_scenario(reference)

@@ -33,13 +33,19 @@ __all__ = [
 def _number(raw: Any) -> Any:
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise PydanticCustomError("number", "expected a number")
-    return float(raw)
+    try:
+        return float(raw)
+    except OverflowError:
+        raise PydanticCustomError("number", "expected a number of a usable size") from None
 
 
 def _finite_non_negative(raw: Any) -> Any:
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw) or raw < 0:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise PydanticCustomError("non_negative_number", "expected a number >= 0")
-    return float(raw)
+    number = _number(raw)
+    if not math.isfinite(number) or number < 0:
+        raise PydanticCustomError("non_negative_number", "expected a number >= 0")
+    return number
 
 
 def _label(raw: Any) -> Any:

@@ -56,6 +56,8 @@ def parse_xml(path: Path) -> LineElement:
         line, column = exc.position
         reason = str(exc).split(":")[0]
         raise ScenarioFormatError(f"{path}:{line}: malformed XML: {reason} (column {column + 1})") from None
+    except (LookupError, ValueError) as exc:  # the XML declaration names an unknown encoding
+        raise ScenarioFormatError(f"{path}: malformed XML: {exc}") from None
     if not isinstance(root, LineElement):  # pragma: no cover - the builder makes only LineElements
         raise ScenarioFormatError(f"{path}: could not parse XML")
     return root

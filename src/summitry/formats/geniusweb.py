@@ -49,14 +49,15 @@ __all__ = [
 
 
 def _decimal(raw: Any) -> Any:
-    if isinstance(raw, str):
+    number = None
+    if isinstance(raw, str | int | float) and not isinstance(raw, bool):
         try:
-            return float(raw)
-        except ValueError:
-            pass
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-        raise PydanticCustomError("number", "expected a number")
-    return float(raw)
+            number = float(raw)
+        except (ValueError, OverflowError):
+            number = None
+    if number is None or not math.isfinite(number):
+        raise PydanticCustomError("number", "expected a finite number")
+    return number
 
 
 Decimal = Annotated[float, BeforeValidator(_decimal)]
@@ -236,7 +237,10 @@ def _bid_value(space: OutcomeSpace, name: str, raw: str | int | float) -> str | 
     issue = space.issues[space.issue_position(name)]
     if isinstance(issue, CategoricalIssue) or isinstance(raw, int | float):
         return raw
-    return float(raw)
+    try:
+        return float(raw)
+    except ValueError:
+        raise ScenarioFormatError(f"reservationBid: issue {name!r} is numeric, got {raw!r}") from None
 
 
 def read_geniusweb(folder: str | Path) -> Scenario:

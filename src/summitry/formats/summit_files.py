@@ -225,7 +225,7 @@ def _duration(entry: MeetingEntry, at: Path_, zone: Any, start: datetime, docume
 
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _DURATION = re.compile(
-    r"^\s*(-)?\s*(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*(?:m(?:ins?|inutes?)?)?)?\s*$", re.IGNORECASE
+    r"^\s*(-)?\s*(?:(\d{1,9})\s*h(?:ours?|rs?)?)?\s*(?:(\d{1,9})\s*(?:m(?:ins?|inutes?)?)?)?\s*$", re.IGNORECASE
 )
 
 

@@ -103,6 +103,8 @@ def trace_from_lines(lines: Iterable[str], source: str = "<trace>") -> Trace:
             item = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise TraceError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        except (ValueError, RecursionError) as exc:  # an integer of more digits than Python reads; deep nesting
+            raise TraceError(f"{where}: not valid JSON ({' '.join(str(exc).split())[:120]})") from None
         if not isinstance(item, dict):
             raise TraceError(f"{where}: expected a JSON object, got {type(item).__name__}")
         kind = item.get("type")
@@ -139,8 +141,11 @@ def read_trace(path: str | os.PathLike[str]) -> Trace:
         TraceError: the file is malformed (the message names the line).
     """
     path = Path(path)
-    with path.open(encoding="utf-8") as stream:
-        return trace_from_lines(stream, source=str(path))
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return trace_from_lines(stream, source=str(path))
+    except UnicodeDecodeError as exc:
+        raise TraceError(f"{path}: expected UTF-8 text, got a byte 0x{exc.object[exc.start]:02x}") from None
 
 
 def write_trace(trace: Trace, path: str | os.PathLike[str]) -> Path:
