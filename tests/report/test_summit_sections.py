@@ -134,14 +134,17 @@ def test_the_summary_says_who_met_what_was_agreed_and_what_is_next(
     assert "Leader A, Leader B, Delegation A and Delegation B met in 3 meetings from Wed 27 Feb to Thu 28 Feb 2019" in (
         summary
     )
-    _dinner, _stand_off, deal = outcome.negotiations
+    _dinner, stand_off, deal = outcome.negotiations
     assert "Dinner (hanoi-dinner): agreed after 20 rounds: starter=" in summary
     assert "Stand-off (hanoi-deal): no deal (the deadline passed)." in summary
     first = deal.road_map.phases[0]
     assert f"Expanded meeting (hanoi-deal): phase 1 of {len(deal.road_map.phases)}, {first.start} to {first.end}" in (
         summary
     )
-    assert "Dinner (hanoi-dinner): nothing is phased: no road-map catalogue" in summary
+    assert "Dinner (hanoi-dinner): carry out the agreement as written (no road-map catalogue maps" in summary
+    better = strictly_better_outcomes(stand_off.analysis)
+    assert better > 1
+    assert f"Stand-off (hanoi-deal): nothing to carry out; worth reopening: {better} Pareto-optimal outcomes" in summary
 
 
 def _tied() -> Scenario:

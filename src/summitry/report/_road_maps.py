@@ -22,9 +22,7 @@ def road_map_for(
     says which, in a sentence (it is empty when there is a road-map).
     """
     if scenario.name not in catalogue_names():
-        return None, (
-            f"no road-map catalogue maps the outcomes of {scenario.name} to commitments, so the agreement is not phased"
-        )
+        return None, f"no road-map catalogue maps the outcomes of {scenario.name} to commitments"
     catalogue = load_catalogue(scenario.name)
     commitments = commitments_for(scenario.space.as_dict(agreement), catalogue)
     if not commitments:

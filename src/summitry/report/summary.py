@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from summitry.roadmap import EXPOSURE_MEANING
 
-from .summit_run import NegotiationReport, SummitOutcome
+from .summit_run import NegotiationReport, SummitOutcome, strictly_better_outcomes
 
 __all__ = ["EXPOSURE_MEANING", "SummitSummary", "summarise"]
 
@@ -58,8 +58,16 @@ def _agreed(report: NegotiationReport) -> str:
 
 def _next(report: NegotiationReport) -> str:
     road_map = report.road_map
+    if road_map is None and report.agreed:
+        return f"{_title(report)}: carry out the agreement as written ({report.road_map_note})."
     if road_map is None:
-        return f"{_title(report)}: nothing is phased: {report.road_map_note}."
+        better = strictly_better_outcomes(report.analysis)
+        if better:
+            return (
+                f"{_title(report)}: nothing to carry out; worth reopening: "
+                f"{_count(better, 'Pareto-optimal outcome')} would beat no deal for every party."
+            )
+        return f"{_title(report)}: nothing to carry out; no outcome would beat no deal for every party."
     first = road_map.phases[0]
     steps = ", ".join(f"{c.id} ({c.owner})" for c in first.commitments)
     checkpoint = first.checkpoint
