@@ -22,7 +22,8 @@ def test_parse_agent_reads_names_and_typed_values() -> None:
 def test_parameters_reach_the_agent() -> None:
     agent = negotiator_from_text("boulware:exponent=0.05")
     assert agent.exponent == pytest.approx(0.05)
-    assert agent.name == "boulware"
+    assert agent.name == "boulware:exponent=0.05"  # as written, so that a trace records the parameters
+    assert make_negotiator("boulware").name == "boulware"
 
 
 @pytest.mark.parametrize(
@@ -49,7 +50,7 @@ def test_cli_takes_agent_parameters() -> None:
     args = ["negotiate", "hanoi-deal", "--agents", "boulware:exponent=0.1,conceder", "--seed", "2", "--json"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["agents"][0] == "boulware"
+    assert json.loads(result.stdout)["agents"] == ["boulware:exponent=0.1", "conceder"]
     bad = runner.invoke(app, ["negotiate", "hanoi-deal", "--agents", "boulware:exponant=0.1,conceder"])
     assert bad.exit_code == 2
     assert bad.stderr.startswith("error: agent 'boulware' takes no parameter 'exponant'")

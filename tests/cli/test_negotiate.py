@@ -103,7 +103,26 @@ def test_replay_of_a_tampered_trace_fails(tmp_path) -> None:
     lines[3] = json.dumps(event)
     path.write_text("\n".join(lines) + "\n")
     result = runner.invoke(app, ["replay", str(path)])
-    assert result.exit_code == 2 and "diverges at event 2" in result.stderr
+    assert result.exit_code == 2
+    expected = f"error: {path}:4: event 2 (offer by usa) was edited: its digest does not match its content\n"
+    assert result.stderr == expected
+
+
+def test_replay_of_a_tampered_and_resealed_trace_still_fails(tmp_path) -> None:
+    """Whoever recomputes the digests defeats the chain, but not the replay against the engine."""
+    from summitry.formats.trace_digest import seal
+
+    path = tmp_path / "run.jsonl"
+    _json(["negotiate", "hanoi-deal", "--agents", "boulware,conceder", "--trace", str(path), "--json"])
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    records[3]["round"] += 5
+    previous = records[0]["prev"]
+    for number, record in enumerate(records):
+        records[number] = seal(record, previous)
+        previous = records[number]["digest"]
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+    result = runner.invoke(app, ["replay", str(path)])
+    assert result.exit_code == 2 and "replay diverges at event 2" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["negotiate", "mediate"])

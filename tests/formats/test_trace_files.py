@@ -71,7 +71,7 @@ def test_csv_has_one_row_per_event(finished, tmp_path) -> None:
         (lambda lines: [*lines[:2], "{not json", *lines[3:]], ":3: not valid JSON"),
         (lambda lines: lines[1:], ":1: the first line must be the header"),
         (lambda lines: [*lines, lines[1]], "nothing may follow the result"),
-        (lambda lines: lines[:3] + lines[4:], ":4: event index: expected 2, got 3"),
+        (lambda lines: lines[:3] + lines[4:], r":4: event 3 \(\w+ by p\d\) follows event 1: event 2 was removed"),
         (lambda lines: [lines[0], lines[1].replace('"step":0', '"step":"zero"')], ":2: step: expected an integer"),
         (lambda lines: [lines[0], "[1, 2]"], ":2: expected a JSON object"),
         (lambda lines: [], "no header line"),

@@ -90,9 +90,13 @@ def agent_spec(name: str) -> AgentSpec:
 def make_negotiator(name: str, **params: Any) -> Negotiator:
     """Return a new negotiator of the agent registered as ``name``, with ``params`` passed to its factory.
 
+    With parameters, the negotiator's ``name`` is written as on the command line
+    (``boulware:exponent=0.1``), so that a trace records them and ``replay --rerun`` can
+    rebuild the agent.
+
     Raises:
         UnknownAgentError: no such agent.
-        TypeError: a parameter the agent does not take.
+        AgentParameterError: a parameter the agent does not take, or a value its factory refuses.
     """
     spec = agent_spec(name)
     accepted = _parameters(spec)
@@ -102,9 +106,12 @@ def make_negotiator(name: str, **params: Any) -> Negotiator:
         raise AgentParameterError(f"agent {name!r} takes no parameter {unknown[0]!r}; its parameters: {known}")
     params = {key: _typed(name, key, value, _annotation(spec, key)) for key, value in params.items()}
     try:
-        return spec.make(**params)
+        negotiator = spec.make(**params)
     except (TypeError, ValueError) as exc:
         raise AgentParameterError(f"agent {name!r}: {exc}") from exc
+    if params:
+        negotiator.name = ":".join([spec.name, *(f"{key}={value}" for key, value in params.items())])
+    return negotiator
 
 
 def parse_agent(text: str) -> tuple[str, dict[str, Any]]:

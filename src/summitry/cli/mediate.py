@@ -37,6 +37,9 @@ def mediate_command(
         Path | None,
         typer.Option("--trace", metavar="FILE.jsonl", help="Write the trace: JSON Lines, or CSV if FILE ends in .csv."),
     ] = None,
+    trace_embed: bool = typer.Option(
+        False, "--trace-embed", help="Store the scenario inside the --trace file, so that it replays anywhere."
+    ),
     plot: Annotated[Path | None, typer.Option("--plot", metavar="FILE.png", help="Draw the negotiation.")] = None,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the live view."),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
@@ -45,5 +48,5 @@ def mediate_command(
     run_and_show(
         scenario, agents, protocol="mediation",
         settings={"rounds": rounds, "seconds": seconds, "amendments": amendments},
-        seed=seed, outputs=(trace_file, plot, as_json),
+        seed=seed, outputs=(trace_file, plot, as_json), embed=trace_embed,
     )  # fmt: skip

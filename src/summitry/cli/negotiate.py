@@ -12,7 +12,7 @@ import typer
 from summitry.agents import REGISTRY, negotiator_from_text
 from summitry.cli import app
 from summitry.cli._paths import check_output_file
-from summitry.cli._render import console, handles_errors, print_json
+from summitry.cli._render import console, fail, handles_errors, print_json
 from summitry.errors import MechanismSetupError
 from summitry.formats import load_scenario
 from summitry.formats.trace_files import write_trace, write_trace_csv
@@ -46,6 +46,9 @@ def negotiate_command(
         Path | None,
         typer.Option("--trace", metavar="FILE.jsonl", help="Write the trace: JSON Lines, or CSV if FILE ends in .csv."),
     ] = None,
+    trace_embed: bool = typer.Option(
+        False, "--trace-embed", help="Store the scenario inside the --trace file, so that it replays anywhere."
+    ),
     plot: Annotated[Path | None, typer.Option("--plot", metavar="FILE.png", help="Draw the negotiation.")] = None,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the live view."),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
@@ -53,7 +56,7 @@ def negotiate_command(
     """Negotiate SCENARIO by stacked alternating offers; show each offer, the result and its distances."""
     run_and_show(
         scenario, agents, protocol="sao", settings={"rounds": rounds, "seconds": seconds},
-        seed=seed, outputs=(trace_file, plot, as_json),
+        seed=seed, outputs=(trace_file, plot, as_json), embed=trace_embed,
     )  # fmt: skip
 
 
@@ -65,11 +68,21 @@ def run_and_show(
     settings: dict[str, Any],
     seed: int,
     outputs: tuple[Path | None, Path | None, bool],
+    embed: bool = False,
 ) -> Trace:
-    """Return the trace of one run, after showing it (live lines or JSON) and writing the outputs."""
+    """Return the trace of one run, after showing it (live lines or JSON) and writing the outputs.
+
+    The trace file records where the scenario came from (``scenario_ref``) and its content
+    digest; with ``embed`` it holds the scenario itself.
+    """
     trace_file, plot, as_json = outputs
     if seed < 0:
         raise MechanismSetupError(f"--seed: expected an integer >= 0, got {seed}")
+    if embed and (trace_file is None or trace_file.suffix.lower() == ".csv"):
+        raise fail(
+            "--trace-embed: expected a JSON Lines trace with --trace FILE.jsonl, got "
+            + ("no --trace" if trace_file is None else f"the CSV file {trace_file}")
+        )
     if trace_file is not None:
         check_output_file(trace_file, "--trace")
     if plot is not None:
@@ -87,7 +100,7 @@ def run_and_show(
         )
     on_event = None if as_json else (lambda event: show_event(event, scenario))
     trace = run(mechanism, negotiators, seed=seed, on_event=on_event)
-    _write_outputs(trace, scenario, trace_file, plot)
+    _write_outputs(trace, (scenario, _source(scenario_ref), embed), trace_file, plot)
     payload = result_payload(trace, scenario)
     if as_json:
         print_json(payload)
@@ -121,12 +134,21 @@ def _negotiators(agents: str, scenario: Scenario, protocol: str) -> list[Negotia
     return [negotiator_from_text(name) for name in names]
 
 
-def _write_outputs(trace: Trace, scenario: Scenario, trace_file: Path | None, plot: Path | None) -> None:
+def _source(scenario_ref: str) -> str:
+    """Return where a scenario came from, as a trace records it: an absolute path, or the shipped name."""
+    path = Path(scenario_ref).expanduser()
+    return str(path.resolve()) if path.exists() else scenario_ref
+
+
+def _write_outputs(
+    trace: Trace, origin: tuple[Scenario, str, bool], trace_file: Path | None, plot: Path | None
+) -> None:
+    scenario, source, embed = origin
     if trace_file is not None:
         if trace_file.suffix.lower() == ".csv":
             write_trace_csv(trace, trace_file)  # one row per event; replay needs the JSON Lines form
         else:
-            write_trace(trace, trace_file)
+            write_trace(trace, trace_file, scenario=scenario, source=source, embed=embed)
     if plot is not None:
         from summitry.analysis import analyze
         from summitry.plots.negotiation import plot_negotiation

@@ -6,10 +6,11 @@ from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
 from .base import Mechanism, Negotiator, RunnableMechanism, StepResult
 from .checks import check_mechanism
 from .clock import Clock, FakeClock, MonotonicClock
-from .events import Event, Result, Trace, TraceHeader, replay
+from .events import Event, Result, Trace, TraceHeader
 from .mediation import Mediation
 from .policy import Failure, call_negotiator
 from .registry import PROTOCOLS, make_mechanism, protocol_names
+from .replay import replay, rerun
 from .run import negotiate, run
 from .sao import SAO
 from .state import Deadline, Observation, PrivateView, PublicState, Request, Status
@@ -49,5 +50,6 @@ __all__ = [
     "negotiate",
     "protocol_names",
     "replay",
+    "rerun",
     "run",
 ]

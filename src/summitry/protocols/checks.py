@@ -16,7 +16,8 @@ from summitry.errors import IllegalActionError, MechanismFinishedError
 from ._machine import MechanismCore
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
 from .clock import Clock, FakeClock
-from .events import Trace, replay
+from .events import Trace
+from .replay import replay
 from .run import run
 from .state import Observation, PrivateView, Request
 

@@ -1,9 +1,8 @@
-"""Traces: the append-only event log of one negotiation, and ``replay`` that rebuilds its state.
+"""Traces: the append-only event log of one negotiation.
 
 A trace is the single source of truth of a negotiation. It has a header (scenario, protocol,
 parties, agents, seed, settings), a list of events, and once the negotiation is over a
-:class:`Result`. Replaying a trace re-applies the recorded actions to a fresh mechanism and
-checks that every event it produces matches the recorded one.
+:class:`Result`. ``summitry.protocols.replay`` rebuilds a trace's state from it.
 
 Event kinds:
 
@@ -13,7 +12,7 @@ Event kinds:
   ``agreement``, ``timeout``.
 
 Timing: a mechanism reads its clock once per step, and every event of that step carries that
-time (seconds since ``reset``), which is what lets :func:`replay` reproduce wall-clock
+time (seconds since ``reset``), which is what lets ``replay`` reproduce wall-clock
 deadlines exactly.
 """
 
@@ -23,17 +22,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from summitry.errors import ProtocolError, TraceError, UnknownNameError
-from summitry.model import Outcome, Scenario
+from summitry.errors import TraceError
+from summitry.model import Outcome
 
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
-from .clock import FakeClock
-from .state import PublicState
 
-__all__ = ["ACTION_KINDS", "Event", "Result", "Trace", "TraceHeader", "action_of", "replay"]
+__all__ = ["ACTION_KINDS", "Event", "Result", "Trace", "TraceHeader", "action_of"]
 
 ACTION_KINDS = frozenset({"offer", "accept", "reject", "end", "vote", "amend", "approve"})
-"""Event kinds that record a negotiator's action (and are re-applied by :func:`replay`)."""
+"""Event kinds that record a negotiator's action (and are re-applied by ``replay``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,87 +200,3 @@ def action_of(event: Event) -> Action:
     if not isinstance(accept, bool):
         raise TraceError(f"event {event.index}: a {kind} needs data.accept true|false, got {accept!r}")
     return Vote(party=party, accept=accept)
-
-
-def replay(trace: Trace, scenario: Scenario) -> PublicState:
-    """Return the final public state rebuilt by re-applying ``trace``'s actions to a fresh mechanism.
-
-    The mechanism is built from the header (protocol and settings) with a clock that
-    replays the recorded times, reset with the recorded seed; each recorded action (and each
-    recorded failure, and each late action recorded in a ``timeout``/``deadline`` event) is
-    re-applied, and the events the mechanism produces must equal the recorded ones.
-
-    Raises:
-        TraceError: the trace does not fit the scenario, or the replay diverges from it.
-    """
-    from .registry import make_mechanism  # deferred: the mechanisms import this module
-
-    header = trace.header
-    if header.scenario != scenario.name or tuple(header.parties) != scenario.party_names:
-        raise TraceError(
-            f"trace header: expected scenario {header.scenario!r} with parties {list(header.parties)}, "
-            f"got {scenario.name!r} with {list(scenario.party_names)}"
-        )
-    clock = FakeClock()
-    try:
-        mechanism = make_mechanism(header.protocol, scenario, settings=header.settings, clock=clock)
-    except (ProtocolError, UnknownNameError) as exc:
-        raise TraceError(f"trace header: cannot rebuild the {header.protocol!r} mechanism: {exc}") from None
-    mechanism.reset(header.seed)
-    recorded = trace.events
-    produced: list[Event] = list(mechanism.events)
-    position = len(produced)
-    _compare(recorded, produced, 0, trace)
-    while position < len(recorded):
-        event = recorded[position]
-        clock.current = event.time
-        if event.kind == "failure" and event.party is not None:
-            result = mechanism.fail(event.party, str(event.data.get("reason", "")), str(event.data.get("detail", "")))
-        elif event.kind in ACTION_KINDS and event.party is not None:
-            result = mechanism.step(action_of(event))
-        elif event.kind in ("timeout", "deadline") and isinstance(event.data.get("late"), Mapping):
-            late = event.data["late"]
-            late_event = Event(
-                index=event.index,
-                step=event.step,
-                round=event.round,
-                time=event.time,
-                party=event.party,
-                kind=str(late.get("kind")),
-                outcome=None if late.get("outcome") is None else tuple(late["outcome"]),
-                data=late,
-            )
-            result = mechanism.step(action_of(late_event))
-        else:
-            raise TraceError(f"event {event.index}: {event.kind!r} was expected to be produced by the mechanism")
-        if not result.events:
-            raise TraceError(f"event {event.index}: replaying {event.kind!r} produced no event")
-        _compare(recorded, list(result.events), position, trace)
-        position += len(result.events)
-    state = mechanism.state()
-    if trace.result is not None and trace.result.reason != state.reason:
-        raise TraceError(f"trace result: recorded reason {trace.result.reason!r}, replay gives {state.reason!r}")
-    if trace.result is not None and trace.result.agreement != state.agreement:
-        raise TraceError(
-            f"trace result: recorded agreement {trace.result.agreement!r}, replay gives {state.agreement!r}"
-        )
-    return state
-
-
-def _compare(recorded: tuple[Event, ...], produced: list[Event], start: int, trace: Trace) -> None:
-    for offset, event in enumerate(produced):
-        position = start + offset
-        if position >= len(recorded):
-            raise TraceError(f"replay produced event {position} ({event.kind}) beyond the recorded {len(recorded)}")
-        if recorded[position] != event:
-            raise TraceError(
-                f"replay diverges at event {position}: recorded {_short(recorded[position])}, "
-                f"replay gives {_short(event)}"
-            )
-
-
-def _short(event: Event) -> str:
-    return (
-        f"{event.kind} by {event.party} at step {event.step}, round {event.round}, t={event.time:g}"
-        f" outcome={event.outcome!r} data={dict(event.data)!r}"
-    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from summitry._rng import make_rng
 from summitry.errors import MechanismSetupError
 from summitry.model import Scenario
@@ -16,7 +18,12 @@ from .policy import Failure, apply_action, call_negotiator, start_negotiator
 from .registry import make_mechanism
 from .state import Status
 
-__all__ = ["negotiate", "run"]
+__all__ = ["negotiate", "negotiator_rngs", "run"]
+
+
+def negotiator_rngs(seed: int | None, count: int) -> list[np.random.Generator]:
+    """Return the ``count`` independent generators ``run`` gives the negotiators (in party order) for ``seed``."""
+    return make_rng(seed).spawn(count)
 
 
 def run(
@@ -68,7 +75,7 @@ def run(
         record = trace.extend  # type: ignore[assignment]  # reason: nothing to notify: skip a call layer
 
     record(mechanism.events)
-    rngs = make_rng(seed).spawn(len(parties))
+    rngs = negotiator_rngs(seed, len(parties))
     by_party = dict(zip(parties, negotiators, strict=True))
     for party, negotiator, rng in zip(parties, negotiators, rngs, strict=True):
         failure = start_negotiator(negotiator, mechanism.private_view(party), rng, party=party)
