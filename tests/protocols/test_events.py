@@ -46,7 +46,6 @@ def _run(scenario, protocol: str, seed: int, **settings):
     return trace, mechanism
 
 
-@pytest.mark.parametrize("protocol", list(PROTOCOLS))
 @pytest.mark.parametrize("parties", [2, 3])
 def test_mechanism_conforms(protocol, parties) -> None:
     scenario = make_scenario(parties, constrained=True)

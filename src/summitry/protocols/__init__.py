@@ -9,7 +9,7 @@ from .clock import Clock, FakeClock, MonotonicClock
 from .events import Event, Result, Trace, TraceHeader
 from .mediation import Mediation
 from .policy import Failure, call_negotiator
-from .registry import PROTOCOLS, make_mechanism, protocol_names
+from .registry import PROTOCOLS, MechanismFactory, make_mechanism, protocol_names, register_protocol
 from .replay import replay, rerun
 from .run import negotiate, run
 from .sao import SAO
@@ -28,6 +28,7 @@ __all__ = [
     "Failure",
     "FakeClock",
     "Mechanism",
+    "MechanismFactory",
     "Mediation",
     "MonotonicClock",
     "Negotiator",
@@ -49,6 +50,7 @@ __all__ = [
     "make_mechanism",
     "negotiate",
     "protocol_names",
+    "register_protocol",
     "replay",
     "rerun",
     "run",

@@ -11,7 +11,11 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from summitry.model import Scenario
+
 from .actions import Action
+from .clock import Clock
+from .events import Event, Result
 from .state import Observation, PrivateView, PublicState, Status
 
 __all__ = ["Mechanism", "Negotiator", "RunnableMechanism", "StepResult"]
@@ -47,7 +51,7 @@ class StepResult:
     def __init__(
         self,
         state: PublicState | None,
-        events: tuple[object, ...],
+        events: tuple[Event, ...],
         status: Status,
         *,
         state_factory: Callable[[], PublicState] | None = None,
@@ -72,16 +76,60 @@ class StepResult:
             return NotImplemented
         return (self.state, self.events, self.status) == (other.state, other.events, other.status)
 
-    __hash__ = None  # type: ignore[assignment]  # reason: holds a lazily built state
-
     def __repr__(self) -> str:
         return f"StepResult(state={self.state!r}, events={self.events!r}, status={self.status!r})"
 
 
 class Mechanism(Protocol):
-    """A deterministic state machine (given a seed) implementing one protocol."""
+    """A protocol's rules as a deterministic state machine (given a seed): what ``run``, ``replay`` and the checks call.
 
-    name: str
+    The built-in mechanisms (``SAO``, ``Mediation``) implement it; a third-party mechanism
+    that does can be registered with :func:`~summitry.protocols.register_protocol` and is then
+    run, traced, replayed and checked (``check_mechanism``) like the built-ins.
+
+    .. versionchanged:: 0.1 one contract: ``RunnableMechanism`` (the setup, log and result
+       that ``run`` needs) merged into it; attributes are read-only properties.
+    """
+
+    @property
+    def name(self) -> str:
+        """Return the protocol's registered name (recorded in traces)."""
+        ...
+
+    @property
+    def scenario(self) -> Scenario:
+        """Return the scenario being negotiated."""
+        ...
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """Return the party names, in scenario order."""
+        ...
+
+    @property
+    def clock(self) -> Clock:
+        """Return the clock the mechanism reads (once per step)."""
+        ...
+
+    @property
+    def time_limit(self) -> float | None:
+        """Return the seconds one negotiator may take for one action (None: no limit)."""
+        ...
+
+    @property
+    def status(self) -> Status:
+        """Return where the negotiation is."""
+        ...
+
+    @property
+    def next_party(self) -> str | None:
+        """Return whose turn it is (None once over)."""
+        ...
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Return every event since the last reset."""
+        ...
 
     def reset(self, seed: int | None = None) -> PublicState:
         """Start afresh; return the initial public state."""
@@ -102,40 +150,12 @@ class Mechanism(Protocol):
     def fail(self, party: str, reason: str, detail: str = "") -> StepResult:
         """Record that ``party``'s negotiator failed and apply the failure policy (see ``policy``).
 
-        .. versionadded:: 0.1 used by ``run`` and ``replay``; the built-in mechanisms end the
-           negotiation with no agreement (reason "failed").
+        The built-in mechanisms end the negotiation with no agreement (status FAILED).
         """
         ...
 
-
-class RunnableMechanism(Mechanism, Protocol):
-    """What ``run`` and ``replay`` need beyond :class:`Mechanism`: the setup, the log and the result.
-
-    The built-in mechanisms (``SAO``, ``Mediation``) provide all of it through their shared core.
-    """
-
-    scenario: Any
-    parties: tuple[str, ...]
-    clock: Any
-    time_limit: float | None
-
-    @property
-    def status(self) -> Status:
-        """Return where the negotiation is."""
-        ...
-
-    @property
-    def next_party(self) -> str | None:
-        """Return whose turn it is (None once over)."""
-        ...
-
-    @property
-    def events(self) -> tuple[Any, ...]:
-        """Return every event since the last reset."""
-        ...
-
     def settings(self) -> dict[str, Any]:
-        """Return the settings that rebuild the mechanism (plain JSON values)."""
+        """Return the settings that rebuild the mechanism through the registry (plain JSON values)."""
         ...
 
     def private_view(self, party: str) -> PrivateView:
@@ -146,6 +166,10 @@ class RunnableMechanism(Mechanism, Protocol):
         """Return the public state now."""
         ...
 
-    def result(self) -> Any:
+    def result(self) -> Result:
         """Return the Result once the negotiation is over."""
         ...
+
+
+RunnableMechanism = Mechanism
+"""The former name of :class:`Mechanism`'s setup/log/result part, now one contract (kept as an alias)."""

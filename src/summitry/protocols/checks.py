@@ -1,25 +1,26 @@
 """Conformance checks for mechanisms: determinism, replay == live, illegal actions refused.
 
 ``check_mechanism(factory)`` is what the conformance tests run over every registered
-protocol; a third-party mechanism can run it too. It drives the mechanism with seeded
-random negotiators (``RandomActor``) that try every legal kind of action.
+protocol (``protocol_names()``); a third-party mechanism can run it too. It drives the
+mechanism with seeded random negotiators (``RandomActor``) that try every legal kind of action.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 
 from summitry.errors import IllegalActionError, MechanismFinishedError
 
-from ._machine import MechanismCore
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
+from .base import Mechanism, Negotiator
 from .clock import Clock, FakeClock
 from .events import Trace
 from .replay import replay
 from .run import run
-from .state import Observation, PrivateView, Request
+from .state import Observation, PrivateView, PublicState, Request
 
 __all__ = ["RandomActor", "check_mechanism"]
 
@@ -61,10 +62,10 @@ class RandomActor:
 
 
 def check_mechanism(
-    factory: Callable[[Clock], MechanismCore],
+    factory: Callable[[Clock], Mechanism],
     *,
     seeds: Sequence[int] = (0, 1, 2),
-    negotiators: Callable[[], Sequence[object]] | None = None,
+    negotiators: Callable[[], Sequence[Negotiator]] | None = None,
 ) -> None:
     """Check a mechanism's contract; return None when it holds.
 
@@ -78,22 +79,28 @@ def check_mechanism(
     """
     for seed in seeds:
         traces: list[Trace] = []
-        finals = []
+        finals: list[PublicState] = []
         for _ in range(2):
             mechanism = factory(FakeClock(auto_step=0.001))
-            actors = list(negotiators()) if negotiators else [RandomActor(0.02) for _ in mechanism.parties]
-            traces.append(run(mechanism, actors, seed=seed))  # type: ignore[arg-type]
+            actors: list[Negotiator] = (
+                list(negotiators()) if negotiators else [RandomActor(0.02) for _ in mechanism.parties]
+            )
+            traces.append(run(mechanism, actors, seed=seed))
             finals.append(mechanism.state())
         if traces[0] != traces[1]:
             raise AssertionError(f"seed {seed}: two runs with the same seed gave different traces")
         replayed = replay(traces[0], mechanism.scenario)
         if _comparable(replayed) != _comparable(finals[0]):
             raise AssertionError(f"seed {seed}: replay gives {replayed}, the live run ended in {finals[0]}")
-        _expect(MechanismFinishedError, lambda m=mechanism: m.step(EndNegotiation(party=m.parties[0])), "after end")
+        _expect(MechanismFinishedError, partial(_end, mechanism), "after end")
     _check_refusals(factory(FakeClock()))
 
 
-def _check_refusals(mechanism: MechanismCore) -> None:
+def _end(mechanism: Mechanism) -> object:
+    return mechanism.step(EndNegotiation(party=mechanism.parties[0]))
+
+
+def _check_refusals(mechanism: Mechanism) -> None:
     state = mechanism.reset(0)
     party = state.next_party
     assert party is not None  # reason: a fresh mechanism is running
@@ -106,7 +113,7 @@ def _check_refusals(mechanism: MechanismCore) -> None:
     kinds += [Vote(party=party, accept=True), Amend(party=party, changes={})]
     for action in kinds:
         if type(action) not in legal:
-            _expect(IllegalActionError, lambda a=action: mechanism.step(a), f"illegal kind {type(action).__name__}")
+            _expect(IllegalActionError, partial(mechanism.step, action), f"illegal kind {type(action).__name__}")
     if Offer in legal:
         _expect(
             IllegalActionError, lambda: mechanism.step(Offer(party=party, outcome=("no such value",))), "bad outcome"
@@ -124,7 +131,7 @@ def _expect(error: type[Exception], call: Callable[[], object], what: str) -> No
     raise AssertionError(f"{what}: expected {error.__name__}, nothing was raised")
 
 
-def _comparable(state: object) -> object:
+def _comparable(state: PublicState) -> tuple[object, ...]:
     # last_action may differ in class (Accept replayed as Vote in mediation); compare the rest.
     fields = ("status", "step", "round", "time", "next_party", "standing_offer", "accepted_by", "agreement", "reason")
     return tuple(getattr(state, f) for f in fields)

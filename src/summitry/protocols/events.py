@@ -162,8 +162,6 @@ class Trace:
             return NotImplemented
         return self.header == other.header and self._events == other._events and self._result == other._result
 
-    __hash__ = None  # type: ignore[assignment]  # reason: mutable (append-only) container
-
     def __repr__(self) -> str:
         return (
             f"Trace({self.header.scenario!r}, {self.header.protocol!r}, {len(self._events)} events, "

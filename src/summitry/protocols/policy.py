@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
 
 from summitry.errors import IllegalActionError
 
-from .actions import Accept, Amend, EndNegotiation, Offer, Reject, Vote
+from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
 from .base import Mechanism, Negotiator, StepResult
 from .clock import Clock
 from .state import Observation, PrivateView
@@ -48,15 +51,15 @@ class Failure:
 
 def call_negotiator(
     negotiator: Negotiator, observation: Observation, *, time_limit: float | None, clock: Clock
-) -> object:
+) -> Action | Failure:
     """Return the negotiator's action for ``observation``, or a :class:`Failure` if it failed.
 
-    The result is an ``Action`` of a legal kind for ``observation.party``, or a ``Failure``.
+    The action is of a legal kind for ``observation.party`` and names that party.
     """
     party = observation.party
     started = clock.now()
     try:
-        action = negotiator.act(observation)
+        action: object = negotiator.act(observation)
     except Exception as exc:  # the one sanctioned catch (STYLE C7): recorded, then the policy applies
         log.debug("negotiator for %s raised", party, exc_info=True)
         return Failure(party=party, reason="raised", detail=f"{type(exc).__name__}: {exc}")
@@ -64,35 +67,32 @@ def call_negotiator(
     if time_limit is not None and took > time_limit:
         return Failure(party=party, reason="slow", detail=f"took {took:.3f} s, the limit is {time_limit:g} s")
     kind = type(action)
-    if kind in observation.legal and action.party == party:  # type: ignore[union-attr]
-        return action  # the common case, checked first
-    if kind not in _ACTION_TYPES:
+    if kind in observation.legal and getattr(action, "party", None) == party:
+        return cast(Action, action)  # the common case, checked first: a legal kind is an Action
+    if not isinstance(action, _ACTION_TYPES):
         return Failure(party=party, reason="garbage", detail=f"expected an Action, got {_describe(action)}")
-    if action.party != party:  # type: ignore[union-attr]
-        return Failure(
-            party=party,
-            reason="garbage",
-            detail=f"acted as party {action.party!r}, expected {party!r}",  # type: ignore[union-attr]
-        )
+    if action.party != party:
+        return Failure(party=party, reason="garbage", detail=f"acted as party {action.party!r}, expected {party!r}")
     if kind not in observation.legal:
         legal = ", ".join(t.__name__ for t in observation.legal)
         return Failure(party=party, reason="garbage", detail=f"{kind.__name__} is not legal now (legal: {legal})")
     return action
 
 
-def apply_action(mechanism: Mechanism, action: object) -> StepResult | Failure:
+def apply_action(mechanism: Mechanism, action: Action) -> StepResult | Failure:
     """Return the mechanism's step result for ``action``, or a ``Failure`` if it refused it."""
     try:
-        return mechanism.step(action)  # type: ignore[arg-type]
+        return mechanism.step(action)
     except IllegalActionError as exc:
-        party = getattr(action, "party", "?")
-        return Failure(party=str(party), reason="illegal", detail=str(exc))
+        return Failure(party=action.party, reason="illegal", detail=str(exc))
 
 
-def start_negotiator(negotiator: Negotiator, view: PrivateView, rng: object, *, party: str) -> Failure | None:
+def start_negotiator(
+    negotiator: Negotiator, view: PrivateView, rng: np.random.Generator, *, party: str
+) -> Failure | None:
     """Start ``negotiator`` with its private view and rng; return a ``Failure`` if it raised."""
     try:
-        negotiator.start(view, rng)  # type: ignore[arg-type]
+        negotiator.start(view, rng)
     except Exception as exc:  # the one sanctioned catch (STYLE C7): recorded, then the policy applies
         log.debug("negotiator for %s raised in start", party, exc_info=True)
         return Failure(party=party, reason="raised", detail=f"start: {type(exc).__name__}: {exc}")

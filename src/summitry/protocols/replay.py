@@ -97,19 +97,19 @@ def rerun(trace: Trace, scenario: Scenario, negotiators: Sequence[Negotiator]) -
             break
     steady = FakeClock()  # measures each action: time taken is not rerun
     while mechanism.status is Status.RUNNING:
-        party = mechanism.next_party
-        assert party is not None  # reason: a running mechanism always names who acts next
+        turn = mechanism.next_party
+        assert turn is not None  # reason: a running mechanism always names who acts next
         clock.current = _time_at(recorded, position)
         expected = recorded[position] if position < len(recorded) else None
-        if _is_slow_failure(expected, party):
+        if _is_slow_failure(expected, turn):
             assert expected is not None  # reason: checked by _is_slow_failure
-            outcome = mechanism.fail(party, "slow", str(expected.data.get("detail", "")))
+            outcome = mechanism.fail(turn, "slow", str(expected.data.get("detail", "")))
             position = _follow(recorded, outcome.events, position, "rerun")
             continue
-        action = call_negotiator(by_party[party], mechanism.observe(party), time_limit=None, clock=steady)
+        action = call_negotiator(by_party[turn], mechanism.observe(turn), time_limit=None, clock=steady)
         result = action if isinstance(action, Failure) else apply_action(mechanism, action)
         if isinstance(result, Failure):
-            result = mechanism.fail(party, result.reason, result.detail)
+            result = mechanism.fail(turn, result.reason, result.detail)
         position = _follow(recorded, result.events, position, "rerun")
     if position != len(recorded):
         raise TraceError(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -11,7 +11,7 @@ from summitry._rng import make_rng
 from summitry.errors import MechanismSetupError
 from summitry.model import Scenario
 
-from .base import Negotiator, RunnableMechanism
+from .base import Mechanism, Negotiator
 from .clock import Clock
 from .events import Event, Trace, TraceHeader
 from .policy import Failure, apply_action, call_negotiator, start_negotiator
@@ -27,7 +27,7 @@ def negotiator_rngs(seed: int | None, count: int) -> list[np.random.Generator]:
 
 
 def run(
-    mechanism_or_factory: RunnableMechanism | Callable[[], RunnableMechanism],
+    mechanism_or_factory: Mechanism | Callable[[], Mechanism],
     negotiators: Sequence[Negotiator],
     *,
     seed: int | None,
@@ -45,9 +45,7 @@ def run(
     Raises:
         MechanismSetupError: the number of negotiators does not match the parties.
     """
-    mechanism: RunnableMechanism = (
-        mechanism_or_factory if hasattr(mechanism_or_factory, "step") else mechanism_or_factory()  # type: ignore[operator,assignment]
-    )
+    mechanism = _mechanism(mechanism_or_factory)
     parties = mechanism.parties
     if len(negotiators) != len(parties):
         raise MechanismSetupError(
@@ -66,13 +64,14 @@ def run(
         )
     )
 
-    def record(events: tuple[Event, ...]) -> None:
-        trace.extend(events)
-        for event in events:
-            on_event(event)  # type: ignore[misc]  # reason: only used when on_event is given
+    record: Callable[[tuple[Event, ...]], None] = trace.extend  # nothing to notify: no extra call layer
+    if on_event is not None:
+        notify = on_event
 
-    if on_event is None:
-        record = trace.extend  # type: ignore[assignment]  # reason: nothing to notify: skip a call layer
+        def record(events: tuple[Event, ...]) -> None:
+            trace.extend(events)
+            for event in events:
+                notify(event)
 
     record(mechanism.events)
     rngs = negotiator_rngs(seed, len(parties))
@@ -87,16 +86,23 @@ def run(
     status = mechanism.status
     observe, fail = mechanism.observe, mechanism.fail
     while status is Status.RUNNING:
-        party = mechanism.next_party
-        assert party is not None  # reason: a running mechanism always names who acts next
-        action = call_negotiator(by_party[party], observe(party), time_limit=time_limit, clock=clock)
+        turn = mechanism.next_party
+        assert turn is not None  # reason: a running mechanism always names who acts next
+        action = call_negotiator(by_party[turn], observe(turn), time_limit=time_limit, clock=clock)
         result = action if isinstance(action, Failure) else apply_action(mechanism, action)
         if isinstance(result, Failure):
-            result = fail(party, result.reason, result.detail)
+            result = fail(turn, result.reason, result.detail)
         record(result.events)
         status = result.status
     trace.finish(mechanism.result())
     return trace
+
+
+def _mechanism(mechanism_or_factory: Mechanism | Callable[[], Mechanism]) -> Mechanism:
+    """Return the mechanism given, or the one the zero-argument factory builds."""
+    if hasattr(mechanism_or_factory, "step"):
+        return cast(Mechanism, mechanism_or_factory)
+    return mechanism_or_factory()
 
 
 def negotiate(

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from summitry.errors import ModelError
+from summitry.errors import MechanismSetupError
 from summitry.model import Outcome, OutcomeSpace, UtilityFunction
 
 from .actions import Action
@@ -37,18 +37,24 @@ class Request(enum.Enum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Deadline:
-    """A deadline in rounds and/or wall-clock seconds (at least one of them)."""
+    """A deadline in rounds and/or wall-clock seconds (at least one of them).
+
+    Raises:
+        MechanismSetupError: neither is given, or one is not positive.
+
+    .. versionchanged:: 0.1 a bad deadline is a setup error (MechanismSetupError), not a model error.
+    """
 
     rounds: int | None = None
     seconds: float | None = None
 
     def __post_init__(self) -> None:
         if self.rounds is None and self.seconds is None:
-            raise ModelError("a deadline needs rounds, seconds or both")
+            raise MechanismSetupError("a deadline needs rounds, seconds or both")
         if self.rounds is not None and (isinstance(self.rounds, bool) or int(self.rounds) < 1):
-            raise ModelError(f"deadline rounds must be a positive integer, got {self.rounds!r}")
+            raise MechanismSetupError(f"deadline rounds must be a positive integer, got {self.rounds!r}")
         if self.seconds is not None and not float(self.seconds) > 0:
-            raise ModelError(f"deadline seconds must be > 0, got {self.seconds!r}")
+            raise MechanismSetupError(f"deadline seconds must be > 0, got {self.seconds!r}")
 
     def relative_time(self, round_: int, elapsed: float) -> float:
         """Return t ∈ [0, 1]: the larger of the round fraction and the time fraction used."""
