@@ -13,7 +13,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +22,6 @@ from summitry.analysis import ScenarioAnalysis, agreement_metrics, analyze
 from summitry.formats import load_scenario
 from summitry.model import Scenario
 from summitry.protocols import make_mechanism, run
-from summitry.protocols.base import RunnableMechanism
 from summitry.protocols.events import Result
 from summitry.protocols.state import Observation, PrivateView
 
@@ -84,7 +83,7 @@ def run_negotiation(settings: RunSettings, task: NegotiationTask) -> Record:
     result: Result | None
     try:
         with time_guard(settings.timeout):
-            trace = run(cast(RunnableMechanism, mechanism), negotiators, seed=task.seed)
+            trace = run(mechanism, negotiators, seed=task.seed)
     except NegotiationHung as exc:  # fired between two actions, outside any negotiator: blame the one due
         failed_party = mechanism.next_party or scenario.party_names[0]
         failure = f"hung: {exc}"
