@@ -18,7 +18,6 @@ from summitry.protocols import (
     Result,
     Trace,
     TraceHeader,
-    check_mechanism,
     make_mechanism,
     negotiate,
     replay,
@@ -44,16 +43,6 @@ def _run(scenario, protocol: str, seed: int, **settings):
     )
     trace = run(mechanism, [RandomActor(0.02) for _ in scenario.parties], seed=seed)
     return trace, mechanism
-
-
-@pytest.mark.parametrize("parties", [2, 3])
-def test_mechanism_conforms(protocol, parties) -> None:
-    scenario = make_scenario(parties, constrained=True)
-    name = "sao" if protocol == "sao" else "mediation"
-    for deadline in ({"rounds": 6}, {"seconds": 0.2}):
-        check_mechanism(
-            lambda clock, d=deadline: make_mechanism(name, scenario, settings={**d, **PROTOCOLS[protocol]}, clock=clock)
-        )
 
 
 @pytest.mark.parametrize("protocol", list(PROTOCOLS))
