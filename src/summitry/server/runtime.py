@@ -76,8 +76,8 @@ class LiveSession:
         self.scenario = scenario
         self.lock = threading.RLock()
         self.clock = SessionClock(record.created_at)
-        self.mechanism: RunnableMechanism = cast(
-            RunnableMechanism, make_mechanism(record.protocol, scenario, settings=record.settings, clock=self.clock)
+        self.mechanism: RunnableMechanism = make_mechanism(
+            record.protocol, scenario, settings=record.settings, clock=self.clock
         )
         self.deadline = Deadline(rounds=record.settings.get("rounds"), seconds=record.settings.get("seconds"))
         self.entries: list[LogEntry] = []
