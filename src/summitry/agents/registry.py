@@ -90,10 +90,6 @@ def agent_spec(name: str) -> AgentSpec:
 def make_negotiator(name: str, **params: Any) -> Negotiator:
     """Return a new negotiator of the agent registered as ``name``, with ``params`` passed to its factory.
 
-    With parameters, the negotiator's ``name`` is written as on the command line
-    (``boulware:exponent=0.1``), so that a trace records them and ``replay --rerun`` can
-    rebuild the agent.
-
     Raises:
         UnknownAgentError: no such agent.
         AgentParameterError: a parameter the agent does not take, or a value its factory refuses.
@@ -109,8 +105,6 @@ def make_negotiator(name: str, **params: Any) -> Negotiator:
         negotiator = spec.make(**params)
     except (TypeError, ValueError) as exc:
         raise AgentParameterError(f"agent {name!r}: {exc}") from exc
-    if params:
-        negotiator.name = ":".join([spec.name, *(f"{key}={value}" for key, value in params.items())])
     return negotiator
 
 

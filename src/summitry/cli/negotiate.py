@@ -17,7 +17,7 @@ from summitry.errors import MechanismSetupError
 from summitry.formats import load_scenario
 from summitry.formats.trace_files import write_trace, write_trace_csv
 from summitry.model import Outcome, Scenario
-from summitry.protocols import Event, Negotiator, Trace, make_mechanism, run
+from summitry.protocols import Event, Trace, make_mechanism, run
 
 __all__ = ["negotiate_command", "result_payload", "run_and_show", "show_event", "show_result"]
 
@@ -88,7 +88,8 @@ def run_and_show(
     if plot is not None:
         check_output_file(plot, "--plot", suffixes=FIGURE_SUFFIXES)
     scenario = load_scenario(scenario_ref)
-    negotiators = _negotiators(agents, scenario, protocol)
+    labels = _labels(agents, scenario, protocol)
+    negotiators = [negotiator_from_text(label) for label in labels]
     if settings.get("rounds") is None and settings.get("seconds") is None:
         settings = {**settings, "rounds": scenario.rounds or 100, "seconds": scenario.seconds}
     mechanism = make_mechanism(protocol, scenario, settings=settings)
@@ -99,7 +100,7 @@ def run_and_show(
             markup=False,
         )
     on_event = None if as_json else (lambda event: show_event(event, scenario))
-    trace = run(mechanism, negotiators, seed=seed, on_event=on_event)
+    trace = run(mechanism, negotiators, seed=seed, on_event=on_event, agents=labels)
     _write_outputs(trace, (scenario, _source(scenario_ref), embed), trace_file, plot)
     payload = result_payload(trace, scenario)
     if as_json:
@@ -112,7 +113,8 @@ def run_and_show(
     return trace
 
 
-def _negotiators(agents: str, scenario: Scenario, protocol: str) -> list[Negotiator]:
+def _labels(agents: str, scenario: Scenario, protocol: str) -> list[str]:
+    """Return one agent text per party (as written: a trace records it so that --rerun rebuilds it)."""
     names = [a.strip() for a in agents.split(",") if a.strip()]
     for name in names:
         spec = REGISTRY.get(name.split(":", 1)[0].strip())
@@ -131,7 +133,7 @@ def _negotiators(agents: str, scenario: Scenario, protocol: str) -> list[Negotia
             f"--agents: expected one agent per party {list(parties)} ({len(parties)}) or a single name, "
             f"got {len(names)}: {','.join(names)}"
         )
-    return [negotiator_from_text(name) for name in names]
+    return names
 
 
 def _source(scenario_ref: str) -> str:

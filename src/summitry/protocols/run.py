@@ -33,6 +33,7 @@ def run(
     seed: int | None,
     clock: Clock | None = None,
     on_event: Callable[[Event], None] | None = None,
+    agents: Sequence[str] | None = None,
 ) -> Trace:
     """Return the finished trace of one negotiation between ``negotiators`` (in scenario party order).
 
@@ -41,6 +42,9 @@ def run(
     failure policy) → step until the negotiation is over. ``clock`` measures each action
     against the mechanism's per-action time limit (default: the mechanism's own clock).
     ``on_event`` is called with every event as it is appended (for live display).
+    ``agents`` is what the trace header records for each negotiator (default: its ``name``);
+    the CLI records the agent as written (``boulware:exponent=0.1``) so that
+    ``replay --rerun`` can rebuild it.
 
     Raises:
         MechanismSetupError: the number of negotiators does not match the parties.
@@ -58,7 +62,7 @@ def run(
             scenario=mechanism.scenario.name,
             protocol=mechanism.name,
             parties=parties,
-            agents=tuple(str(getattr(n, "name", type(n).__name__)) for n in negotiators),
+            agents=tuple(agents) if agents is not None else tuple(_name(n) for n in negotiators),
             seed=seed,
             settings=mechanism.settings(),
         )
@@ -96,6 +100,10 @@ def run(
         status = result.status
     trace.finish(mechanism.result())
     return trace
+
+
+def _name(negotiator: Negotiator) -> str:
+    return str(getattr(negotiator, "name", type(negotiator).__name__))
 
 
 def _mechanism(mechanism_or_factory: Mechanism | Callable[[], Mechanism]) -> Mechanism:
