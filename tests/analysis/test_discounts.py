@@ -17,7 +17,7 @@ from summitry.agents import negotiator_from_text
 from summitry.analysis import DISTANCE_SPACE, agreement_metrics, analyze, distance, result_metrics
 from summitry.errors import InvalidOutcomeError
 from summitry.model import CategoricalIssue, OutcomeSpace, Party, Scenario, TableUtility
-from summitry.protocols import Result, negotiate
+from summitry.protocols import Result, Status, negotiate
 
 
 def discounted_toy(delta: float = 0.5) -> Scenario:
@@ -61,7 +61,7 @@ def test_without_a_discount_both_utilities_are_equal() -> None:
         for n, t in (("a", [1.0, 0.2]), ("b", [0.3, 1.0]))
     )
     scenario = Scenario(name="plain", space=space, parties=parties)
-    result = Result(agreement=("y",), utilities=(0.2, 1.0), reason="agreed", rounds=3, steps=5)
+    result = Result(agreement=("y",), utilities=(0.2, 1.0), status=Status.AGREED, rounds=3, steps=5)
     metrics = result_metrics(analyze(scenario), result)
     assert metrics.utilities == metrics.discounted_utilities == (0.2, 1.0)
     assert not metrics.discounted
@@ -70,7 +70,7 @@ def test_without_a_discount_both_utilities_are_equal() -> None:
 def test_no_agreement_pays_the_reservation_values_in_both() -> None:
     """No deal: both lists are the reservation values."""
     scenario = discounted_toy()
-    result = Result(agreement=None, utilities=(0.15, 0.1), reason="deadline", rounds=20, steps=40)
+    result = Result(agreement=None, utilities=(0.15, 0.1), status=Status.TIMED_OUT, rounds=20, steps=40)
     metrics = result_metrics(analyze(scenario), result)
     assert metrics.utilities == metrics.discounted_utilities == (0.15, 0.1)
 

@@ -22,7 +22,7 @@ from summitry.formats.trace_files import (
     trace_to_lines,
     write_trace,
 )
-from summitry.protocols import negotiate, replay
+from summitry.protocols import EventKind, Status, negotiate, replay
 from tests.formats.conftest import shared_folders
 
 DATA = Path(__file__).parent / "data"
@@ -197,4 +197,9 @@ def test_format_1_traces_still_load_and_replay(name: str) -> None:
     record = read_trace_file(DATA / name)
     assert not record.chained and record.scenario_digest is None
     assert record.trace.result is not None
+    text = (DATA / name).read_text()
+    assert '"reason":' in text and '"late":' in text and '"kind":"late"' not in text  # the old layout
+    late = [e for e in record.trace.events if e.kind is EventKind.LATE]
+    assert len(late) == 1 and late[0].party is not None  # format 1's timeout/deadline event
+    assert isinstance(record.trace.result.status, Status)
     replay(record.trace, trace_scenario(record))

@@ -13,9 +13,11 @@ from summitry.protocols import (
     SAO,
     Deadline,
     Event,
+    EventKind,
     FakeClock,
     Mediation,
     Result,
+    Status,
     Trace,
     TraceHeader,
     make_mechanism,
@@ -126,11 +128,25 @@ def test_negotiate_uses_the_scenario_defaults(bilateral) -> None:
     assert trace.header.settings["rounds"] == bilateral.rounds and trace.header.protocol == bilateral.protocol
 
 
-def test_result_reason_must_fit_the_agreement() -> None:
+def test_result_status_must_fit_the_agreement() -> None:
     with pytest.raises(TraceError, match="does not fit"):
-        Result(agreement=None, utilities=(0.1,), reason="agreed", rounds=1, steps=1)
+        Result(agreement=None, utilities=(0.1,), status=Status.AGREED, rounds=1, steps=1)
+    with pytest.raises(TraceError, match="does not fit"):
+        Result(agreement=("x", 1), utilities=(0.1,), status=Status.TIMED_OUT, rounds=1, steps=1)
     with pytest.raises(TraceError, match="expected agreed"):
-        Result(agreement=None, utilities=(0.1,), reason="bored", rounds=1, steps=1)
+        Result(agreement=None, utilities=(0.1,), status=Status.RUNNING, rounds=1, steps=1)
+    with pytest.raises(TraceError, match="expected agreed"):
+        Result(agreement=None, utilities=(0.1,), status="deadline", rounds=1, steps=1)  # type: ignore[arg-type]
+
+
+def test_status_is_the_one_record_of_how_it_ended() -> None:
+    """``reason`` is derived from the status (the word reports print); ``parse`` reads either name."""
+    assert [s.reason for s in Status] == ["running", "agreed", "ended", "deadline", "failed"]
+    assert Status.parse("deadline") is Status.parse("timed_out") is Status.TIMED_OUT
+    with pytest.raises(ValueError, match="expected one of"):
+        Status.parse("bored")
+    result = Result(agreement=None, utilities=(0.1,), status=Status.TIMED_OUT, rounds=1, steps=1)
+    assert result.reason == "deadline" and "reason" not in {f.name for f in dataclasses.fields(Result)}
 
 
 def test_on_event_sees_every_event(bilateral) -> None:
@@ -142,3 +158,17 @@ def test_on_event_sees_every_event(bilateral) -> None:
         on_event=seen.append,
     )
     assert tuple(seen) == trace.events
+
+
+@pytest.mark.parametrize("protocol", ["sao", "mediation"])
+def test_a_late_action_is_one_late_event_in_every_protocol(bilateral, protocol) -> None:
+    """The same thing gets the same event: an action after the wall-clock deadline is a ``late`` event."""
+    trace = negotiate(
+        bilateral, [RandomActor(), RandomActor()], protocol=protocol, rounds=None, seconds=0.05, seed=1,
+        clock=FakeClock(auto_step=0.02),
+    )  # fmt: skip
+    late = [e for e in trace.events if e.kind is EventKind.LATE]
+    assert len(late) == 1 and late[0].party is not None and "kind" in late[0].data["late"]
+    assert not any("late" in e.data for e in trace.events if e.kind is not EventKind.LATE)
+    assert all(isinstance(e.kind, EventKind) for e in trace.events)
+    assert replay(trace, bilateral).status is trace.result.status

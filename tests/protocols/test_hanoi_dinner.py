@@ -40,7 +40,7 @@ def _check_menu(trace: Trace, deadline_seconds: float | None = None) -> None:
         late = [
             e.kind
             for e in trace.events
-            if e.time > deadline_seconds and e.kind not in ("deadline", "approve", "agreement")
+            if e.time > deadline_seconds and e.kind not in ("late", "deadline", "approve", "agreement")
         ]
         assert late == [], late
 

@@ -160,7 +160,7 @@ def test_time_deadline_moves_to_approval(bilateral) -> None:
         [Scripted(voter), Scripted(voter)],
         seed=0,
     )
-    late = [e for e in trace.events if e.kind == "deadline"]
+    late = [e for e in trace.events if e.kind == "late"]
     assert len(late) == 1 and late[0].party is not None and late[0].data["late"]["kind"] == "vote"
     assert trace.result.reason in ("agreed", "deadline") and trace.events[-1].kind in ("agreement", "timeout")
 

@@ -70,7 +70,7 @@ def test_deadline_in_seconds_with_a_fake_clock(bilateral) -> None:
     trace = run(SAO(bilateral, deadline=Deadline(seconds=2.0), clock=clock), negotiators, seed=0)
     assert trace.result.reason == "deadline"
     last = trace.events[-1]
-    assert last.kind == "timeout" and last.time >= 2.0 and last.data["late"]["kind"] == "offer"
+    assert last.kind == "late" and last.time >= 2.0 and last.data["late"]["kind"] == "offer"
     assert all(e.time < 2.0 for e in trace.events[:-1])
 
 

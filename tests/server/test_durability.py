@@ -55,7 +55,7 @@ def test_the_wall_clock_deadline_closes_a_session_nobody_acts_in(client: TestCli
     assert final["status"] == "timed_out" and final["reason"] == "deadline"
     events = client.get(f"/api/sessions/{session['id']}/events", headers=bearer(session["observer_token"])).json()
     timeout = events["events"][-1]
-    assert timeout["kind"] == "timeout" and timeout["data"]["late"] == {"kind": "end"}
+    assert timeout["kind"] == "late" and timeout["data"]["late"] == {"kind": "end"}
 
 
 def test_a_party_that_lets_its_time_limit_pass_fails(client: TestClient) -> None:

@@ -18,6 +18,7 @@ from summitry.formats import load_scenario
 from summitry.formats.trace_files import write_trace, write_trace_csv
 from summitry.model import Outcome, Scenario
 from summitry.protocols import Event, Trace, make_mechanism, run
+from summitry.protocols.state import deadline_for
 
 __all__ = ["negotiate_command", "result_payload", "run_and_show", "show_event", "show_result"]
 
@@ -90,8 +91,8 @@ def run_and_show(
     scenario = load_scenario(scenario_ref)
     labels = _labels(agents, scenario, protocol)
     negotiators = [negotiator_from_text(label) for label in labels]
-    if settings.get("rounds") is None and settings.get("seconds") is None:
-        settings = {**settings, "rounds": scenario.rounds or 100, "seconds": scenario.seconds}
+    rounds, seconds = deadline_for(scenario, settings.get("rounds"), settings.get("seconds"))
+    settings = {**settings, "rounds": rounds, "seconds": seconds}
     mechanism = make_mechanism(protocol, scenario, settings=settings)
     if not as_json:
         console.print(
@@ -167,7 +168,7 @@ def show_event(event: Event, scenario: Scenario) -> None:
             f"u = {_utilities_text(scenario, event.outcome)}",
             markup=False,
         )
-    elif event.kind in ("failure", "deadline", "end"):
+    elif event.kind in ("failure", "late", "deadline", "end"):
         detail = f": {event.data.get('reason')} ({event.data.get('detail')})" if event.kind == "failure" else ""
         console.print(f"round {event.round:>3}  {event.party or '':<12} {event.kind}{detail}", markup=False)
 

@@ -12,13 +12,15 @@ content digest)::
     {"type": "event", "index": 0, "step": 0, "round": 0, "time": 0.0, "party": null,
      "kind": "start", "outcome": null, "data": {...}, "prev": ..., "digest": ...}
     ...
-    {"type": "result", "agreement": [...] | null, "utilities": [...], "reason": ...,
+    {"type": "result", "agreement": [...] | null, "utilities": [...], "status": ...,
      "rounds": ..., "steps": ..., "time": ..., "prev": ..., "digest": ...}
 
 Outcomes are lists of values in the order of the scenario's issues. A file without a result
 line is an unfinished trace. Reading a malformed or tampered file raises ``TraceError``
 naming the line (and the first event edited, removed, inserted or reordered). Format 1
-files (no digests, no provenance) still load; they are reported as unchained.
+files (no digests, no provenance, a result ``reason`` word instead of its ``status``, a late
+action in a ``timeout``/``deadline`` event instead of ``late``) still load; they are reported
+as unchained.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, SupportsFloat, SupportsInt
 
 from summitry.errors import TraceError, UnknownScenarioError
 from summitry.formats.atomic import write_text
@@ -40,7 +42,8 @@ from summitry.formats.loading import load_scenario
 from summitry.formats.native import scenario_from_document, scenario_to_document
 from summitry.formats.trace_digest import GENESIS, check_seal, scenario_digest, seal
 from summitry.model import Scenario
-from summitry.protocols.events import Event, Result, Trace, TraceHeader
+from summitry.protocols.events import Event, EventKind, Result, Trace, TraceHeader
+from summitry.protocols.state import Status
 
 __all__ = [
     "FORMAT_VERSION",
@@ -130,7 +133,7 @@ def result_record(result: Result) -> dict[str, Any]:
             "type": "result",
             "agreement": None if result.agreement is None else list(result.agreement),
             "utilities": list(result.utilities),
-            "reason": result.reason,
+            "status": result.status.value,
             "rounds": result.rounds,
             "steps": result.steps,
             "time": result.time,
@@ -435,10 +438,24 @@ def _event(item: Mapping[str, Any]) -> Event:
         round=_integer(item, "round"),
         time=_number(item, "time"),
         party=party,
-        kind=_text(item, "kind"),
+        kind=_kind(_text(item, "kind"), data),
         outcome=_outcome(item.get("outcome")),
         data=data,
     )
+
+
+_LEGACY_LATE = ("timeout", "deadline")
+"""Format 1 recorded a late action in a ``timeout`` (SAO) or ``deadline`` (mediation) event."""
+
+
+def _kind(text: str, data: Mapping[str, Any]) -> EventKind:
+    if text in _LEGACY_LATE and isinstance(data.get("late"), dict):
+        return EventKind.LATE
+    try:
+        return EventKind(text)
+    except ValueError:
+        kinds = ", ".join(kind.value for kind in EventKind)
+        raise TraceError(f"kind: expected one of {kinds}, got {text!r}") from None
 
 
 def _result(item: Mapping[str, Any]) -> Result:
@@ -448,11 +465,20 @@ def _result(item: Mapping[str, Any]) -> Result:
     return Result(
         agreement=_outcome(item.get("agreement")),
         utilities=tuple(utilities),
-        reason=_text(item, "reason"),
+        status=_status(item),
         rounds=_integer(item, "rounds"),
         steps=_integer(item, "steps"),
         time=_number(item, "time") if "time" in item else 0.0,
     )
+
+
+def _status(item: Mapping[str, Any]) -> Status:
+    """Return the result's status: ``status`` (format 2), or format 1's ``reason`` word."""
+    text = _text(item, "status" if "status" in item else "reason")
+    try:
+        return Status.parse(text)
+    except ValueError as exc:
+        raise TraceError(str(exc)) from None
 
 
 def _outcome(value: object) -> tuple[Any, ...] | None:
@@ -513,9 +539,14 @@ def _dump(value: object) -> str:
 
 def _plain(value: object) -> object:
     # numpy scalars and other number-likes that slipped into event data
-    for cast in (int, float):
+    if isinstance(value, SupportsInt):
         with contextlib.suppress(TypeError, ValueError):
-            converted = cast(value)  # type: ignore[call-overload]
-            if converted == value and (cast is int or not math.isnan(converted)):
-                return converted
+            whole = int(value)
+            if whole == value:
+                return whole
+    if isinstance(value, SupportsFloat):
+        with contextlib.suppress(TypeError, ValueError):
+            number = float(value)
+            if number == value and not math.isnan(number):
+                return number
     return str(value)

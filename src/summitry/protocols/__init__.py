@@ -6,7 +6,7 @@ from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
 from .base import Mechanism, Negotiator, RunnableMechanism, StepResult
 from .checks import check_mechanism
 from .clock import Clock, FakeClock, MonotonicClock
-from .events import Event, Result, Trace, TraceHeader
+from .events import Event, EventKind, Result, Trace, TraceHeader
 from .mediation import Mediation
 from .policy import Failure, call_negotiator
 from .registry import PROTOCOLS, MechanismFactory, make_mechanism, protocol_names, register_protocol
@@ -25,6 +25,7 @@ __all__ = [
     "Deadline",
     "EndNegotiation",
     "Event",
+    "EventKind",
     "Failure",
     "FakeClock",
     "Mechanism",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
-from .events import Event
+from .events import Event, EventKind
 from .state import Observation
 
 __all__ = ["make_event", "make_observation"]
@@ -47,7 +47,7 @@ _O = _setters(Observation, _OBSERVATION_FIELDS)
 
 
 def make_event(
-    index: int, step: int, round_: int, time: float, party: str | None, kind: str, outcome: Any, data: Any
+    index: int, step: int, round_: int, time: float, party: str | None, kind: EventKind, outcome: Any, data: Any
 ) -> Event:
     """Return ``Event(index=…, step=…, …)``, built without the frozen ``__init__``."""
     if _E is None:

@@ -13,7 +13,7 @@ from summitry.model import Outcome, Scenario
 from ._fast import make_event
 from .base import StepResult
 from .clock import Clock, MonotonicClock
-from .events import Event, Result
+from .events import Event, EventKind, Result
 from .state import Deadline, PrivateView, PublicState, Status
 
 __all__ = ["DEFAULT_TIME_LIMIT", "MechanismCore"]
@@ -71,7 +71,6 @@ class MechanismCore:
         self._step = 0
         self._round = 0
         self._status = Status.RUNNING
-        self._reason = "running"
         self._agreement: Outcome | None = None
         self._final_t = 0.0
         self._active: tuple[str, ...] = self.parties
@@ -112,7 +111,6 @@ class MechanismCore:
         self._step = 0
         self._round = 0
         self._status = Status.RUNNING
-        self._reason = "running"
         self._agreement = None
         self._final_t = 0.0
         self._active = self.parties
@@ -126,7 +124,7 @@ class MechanismCore:
         return tuple(self._events)
 
     def _emit(
-        self, party: str | None, kind: str, outcome: Outcome | None = None, data: dict[str, Any] | None = None
+        self, party: str | None, kind: EventKind, outcome: Outcome | None = None, data: dict[str, Any] | None = None
     ) -> Event:
         event = make_event(
             len(self._events), self._step, self._round, self._time, party, kind, outcome, {} if data is None else data
@@ -177,7 +175,7 @@ class MechanismCore:
         if not self._started:
             raise MechanismFinishedError(f"{what}: call reset(seed) before the first step")
         if self._status is not Status.RUNNING:
-            raise MechanismFinishedError(f"{what}: the negotiation is over ({self._reason})")
+            raise MechanismFinishedError(f"{what}: the negotiation is over ({self._status.reason})")
 
     def _canonical(self, party: str, outcome: object) -> Outcome:
         """Return ``outcome`` as a canonical, valid, feasible outcome, or refuse it."""
@@ -220,9 +218,8 @@ class MechanismCore:
             out.append(u * factor**t if factor is not None and factor != 1.0 and math.isfinite(u) else u)
         return out
 
-    def _finish(self, status: Status, reason: str, agreement: Outcome | None = None) -> None:
+    def _finish(self, status: Status, agreement: Outcome | None = None) -> None:
         self._status = status
-        self._reason = reason
         self._agreement = agreement
         self._final_t = self._relative(self._round, self._time)
 
@@ -230,7 +227,7 @@ class MechanismCore:
         """Record that ``party``'s negotiator failed, and end the negotiation with no agreement.
 
         The policy (DESIGN §5): a failing negotiator walks away, so in every protocol
-        (bilateral and multilateral) the negotiation ends with reason "failed" and each
+        (bilateral and multilateral) the negotiation ends with status FAILED and each
         party gets its reservation value.
 
         Raises:
@@ -242,8 +239,8 @@ class MechanismCore:
         first = len(self._events)
         self._read_clock()
         self._active = tuple(p for p in self._active if p != party)
-        self._emit(party, "failure", None, {"reason": reason, "detail": detail})
-        self._finish(Status.FAILED, "failed")
+        self._emit(party, EventKind.FAILURE, None, {"reason": reason, "detail": detail})
+        self._finish(Status.FAILED)
         return self._result_of(first)
 
     def result(self) -> Result:
@@ -258,7 +255,7 @@ class MechanismCore:
         return Result(
             agreement=self._agreement,
             utilities=tuple(utilities),
-            reason=self._reason,
+            status=self._status,
             rounds=self._rounds_done(),
             steps=self._step,
             time=self._time,
@@ -281,28 +278,27 @@ class MechanismCore:
     def _rounds_done(self) -> int:
         return self._round
 
-    def _snapshot(self) -> tuple[Any, ...]:  # pragma: no cover - every mechanism overrides it
-        """Return the values of the public state's fields, in ``_STATE_FIELDS`` order."""
+    def _snapshot(self) -> dict[str, Any]:
+        """Return the public state's fields by name: the shared ones, plus the protocol's own."""
+        running = self._status is Status.RUNNING
+        return {
+            "protocol": self.name,
+            "parties": self.parties,
+            "status": self._status,
+            "step": self._step,
+            "round": self._round,
+            "time": self._time,
+            "next_party": self.parties[self._turn] if running else None,
+            "agreement": self._agreement,
+            "active": self._active,
+            "last_action": self._last_action,
+            **self._public(),
+        }
+
+    def _public(self) -> dict[str, Any]:  # pragma: no cover - every mechanism overrides it
+        """Return the protocol-specific public fields: standing_offer, standing_offer_by, accepted_by."""
         raise NotImplementedError
 
 
-_STATE_FIELDS = (
-    "protocol",
-    "parties",
-    "status",
-    "step",
-    "round",
-    "time",
-    "next_party",
-    "standing_offer",
-    "standing_offer_by",
-    "accepted_by",
-    "agreement",
-    "reason",
-    "active",
-    "last_action",
-)
-
-
-def _build(snapshot: tuple[Any, ...]) -> PublicState:
-    return PublicState(**dict(zip(_STATE_FIELDS, snapshot, strict=True)))
+def _build(fields: dict[str, Any]) -> PublicState:
+    return PublicState(**fields)

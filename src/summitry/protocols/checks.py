@@ -133,5 +133,5 @@ def _expect(error: type[Exception], call: Callable[[], object], what: str) -> No
 
 def _comparable(state: PublicState) -> tuple[object, ...]:
     # last_action may differ in class (Accept replayed as Vote in mediation); compare the rest.
-    fields = ("status", "step", "round", "time", "next_party", "standing_offer", "accepted_by", "agreement", "reason")
+    fields = ("status", "step", "round", "time", "next_party", "standing_offer", "accepted_by", "agreement")
     return tuple(getattr(state, f) for f in fields)

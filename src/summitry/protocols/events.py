@@ -4,12 +4,15 @@ A trace is the single source of truth of a negotiation. It has a header (scenari
 parties, agents, seed, settings), a list of events, and once the negotiation is over a
 :class:`Result`. ``summitry.protocols.replay`` rebuilds a trace's state from it.
 
-Event kinds:
+Event kinds are one enum, :class:`EventKind` (a ``StrEnum``: each kind is its string, so
+traces stay readable and ``event.kind == "offer"`` holds):
 
 - actions: ``offer``, ``accept``, ``reject``, ``end``, ``vote``, ``amend``, ``approve``;
-- mechanism events: ``start``, ``proposal``, ``draft``, ``deadline`` (mediation reached its
-  deadline and asks for final approval), ``failure`` (a negotiator failed, see ``policy``),
-  ``agreement``, ``timeout``.
+- mechanism events: ``start``, ``proposal``, ``draft``, ``late`` (an action arrived after the
+  wall-clock deadline and was not applied; ``data.late`` records it, in every protocol),
+  ``deadline`` (mediation reached its deadline and asks for final approval), ``failure`` (a
+  negotiator failed, see ``policy``), ``agreement``, ``timeout`` (the negotiation ended at the
+  deadline with no agreement).
 
 Timing: a mechanism reads its clock once per step, and every event of that step carries that
 time (seconds since ``reset``), which is what lets ``replay`` reproduce wall-clock
@@ -18,6 +21,7 @@ deadlines exactly.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,10 +30,42 @@ from summitry.errors import TraceError
 from summitry.model import Outcome
 
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
+from .state import Status
 
-__all__ = ["ACTION_KINDS", "Event", "Result", "Trace", "TraceHeader", "action_of"]
+__all__ = ["ACTION_KINDS", "Event", "EventKind", "Result", "Trace", "TraceHeader", "action_of"]
 
-ACTION_KINDS = frozenset({"offer", "accept", "reject", "end", "vote", "amend", "approve"})
+
+class EventKind(enum.StrEnum):
+    """What an event records; the value is the string written in trace files."""
+
+    START = "start"
+    OFFER = "offer"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    END = "end"
+    VOTE = "vote"
+    AMEND = "amend"
+    APPROVE = "approve"
+    PROPOSAL = "proposal"
+    DRAFT = "draft"
+    LATE = "late"
+    DEADLINE = "deadline"
+    FAILURE = "failure"
+    AGREEMENT = "agreement"
+    TIMEOUT = "timeout"
+
+
+ACTION_KINDS = frozenset(
+    {
+        EventKind.OFFER,
+        EventKind.ACCEPT,
+        EventKind.REJECT,
+        EventKind.END,
+        EventKind.VOTE,
+        EventKind.AMEND,
+        EventKind.APPROVE,
+    }
+)
 """Event kinds that record a negotiator's action (and are re-applied by ``replay``)."""
 
 
@@ -46,7 +82,7 @@ class Event:
     round: int
     time: float
     party: str | None
-    kind: str
+    kind: EventKind
     outcome: Outcome | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
 
@@ -75,24 +111,31 @@ class TraceHeader:
 class Result:
     """How a negotiation ended.
 
-    ``utilities`` are in scenario party order: the (discounted, where a discount applies)
-    utility of the agreement, or each party's reservation value when there is none.
-    ``reason`` is "agreed", "deadline", "ended" or "failed".
+    ``status`` is how it ended (AGREED, ENDED, TIMED_OUT or FAILED); ``utilities`` are in
+    scenario party order: the (discounted, where a discount applies) utility of the
+    agreement, or each party's reservation value when there is none.
+
+    .. versionchanged:: 0.1 keeps the :class:`Status` (``reason`` is derived from it).
     """
 
     agreement: Outcome | None
     utilities: tuple[float, ...]
-    reason: str
+    status: Status
     rounds: int
     steps: int
     time: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "utilities", tuple(float(u) for u in self.utilities))
-        if self.reason not in ("agreed", "deadline", "ended", "failed"):
-            raise TraceError(f"result reason: expected agreed|deadline|ended|failed, got {self.reason!r}")
-        if (self.agreement is None) == (self.reason == "agreed"):
-            raise TraceError(f"result: reason {self.reason!r} does not fit agreement {self.agreement!r}")
+        if not isinstance(self.status, Status) or self.status is Status.RUNNING:
+            raise TraceError(f"result status: expected agreed|ended|timed_out|failed, got {self.status!r}")
+        if (self.agreement is None) == (self.status is Status.AGREED):
+            raise TraceError(f"result: status {self.status.value!r} does not fit agreement {self.agreement!r}")
+
+    @property
+    def reason(self) -> str:
+        """Return how it ended as reports word it: "agreed", "deadline", "ended" or "failed"."""
+        return self.status.reason
 
 
 class Trace:
@@ -179,17 +222,17 @@ def action_of(event: Event) -> Action:
     if party is None or event.kind not in ACTION_KINDS:
         raise TraceError(f"event {event.index}: kind {event.kind!r} by {party!r} is not a negotiator's action")
     kind = event.kind
-    if kind == "offer":
+    if kind == EventKind.OFFER:
         if event.outcome is None:
             raise TraceError(f"event {event.index}: an offer needs an outcome, got none")
         return Offer(party=party, outcome=tuple(event.outcome))
-    if kind == "accept":
+    if kind == EventKind.ACCEPT:
         return Accept(party=party)
-    if kind == "reject":
+    if kind == EventKind.REJECT:
         return Reject(party=party)
-    if kind == "end":
+    if kind == EventKind.END:
         return EndNegotiation(party=party)
-    if kind == "amend":
+    if kind == EventKind.AMEND:
         changes = event.data.get("changes")
         if not isinstance(changes, Mapping):
             raise TraceError(f"event {event.index}: an amend needs data.changes as a mapping, got {changes!r}")

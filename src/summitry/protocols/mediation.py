@@ -19,9 +19,9 @@ With ``annealing`` the mediator's random proposals change two issues with probab
 (early, bold steps) and one issue otherwise; without it, one or two with equal chance.
 
 At the deadline (rounds, or seconds: the action that arrives late is not applied and is
-recorded in a ``deadline`` event) every party approves or rejects the final draft (request
+recorded in a ``late`` event, as in every protocol) every party approves or rejects the final draft (request
 APPROVE). It becomes the agreement only if all approve; otherwise there is no agreement
-(reason "deadline") and each party gets its reservation value. Votes may be given as
+(status TIMED_OUT) and each party gets its reservation value. Votes may be given as
 ``Vote(accept=…)`` or as ``Accept``/``Reject``; the trace records them as votes. Any party may
 end the negotiation at any turn (EndNegotiation).
 """
@@ -42,13 +42,13 @@ from ._machine import DEFAULT_TIME_LIMIT, MechanismCore
 from .actions import Accept, Action, Amend, EndNegotiation, Reject, Vote
 from .base import StepResult
 from .clock import Clock
+from .events import EventKind
 from .state import Deadline, Observation, PublicState, Request, Status
 
 __all__ = ["Mediation"]
 
 _AMEND: tuple[type, ...] = (Amend, EndNegotiation)
 _VOTE: tuple[type, ...] = (Vote, Accept, Reject, EndNegotiation)
-_REQUEST = {"amend": Request.AMEND, "vote": Request.VOTE, "approve": Request.APPROVE}
 _TRIES = 64
 
 
@@ -92,7 +92,7 @@ class Mediation(MechanismCore):
         self._rng = make_rng(0)
         self._draft: Outcome = ()
         self._proposal: Outcome | None = None
-        self._phase = "vote"
+        self._phase = Request.VOTE  # the phase is what the mechanism asks for: VOTE, AMEND or APPROVE
         self._turn = 0
         self._votes: list[str] = []
         self._edits: list[tuple[str, dict[str, Value]]] = []
@@ -114,7 +114,7 @@ class Mediation(MechanismCore):
         self._proposal = None
         self._votes = []
         self._edits = []
-        self._emit(None, "start", self._draft, {"parties": list(self.parties), "seed": seed})
+        self._emit(None, EventKind.START, self._draft, {"parties": list(self.parties), "seed": seed})
         self._open_round()
         return self.state()
 
@@ -124,12 +124,12 @@ class Mediation(MechanismCore):
         """Return the action types ``party`` may take now (empty if it is not its turn)."""
         if self._status is not Status.RUNNING or not self._started or party != self.parties[self._turn]:
             return ()
-        return _AMEND if self._phase == "amend" else _VOTE
+        return _AMEND if self._phase is Request.AMEND else _VOTE
 
     def observe(self, party: str) -> Observation:
         """Return what ``party`` sees: the request of the phase, the draft and the proposal."""
         return make_observation(
-            _REQUEST[self._phase],
+            self._phase,
             party,
             self._round,
             self._step,
@@ -142,24 +142,8 @@ class Mediation(MechanismCore):
             self.legal_actions(party),
         )
 
-    def _snapshot(self) -> tuple[Any, ...]:
-        running = self._status is Status.RUNNING
-        return (
-            "mediation",
-            self.parties,
-            self._status,
-            self._step,
-            self._round,
-            self._time,
-            self.parties[self._turn] if running else None,
-            self._draft,
-            None,
-            tuple(self._votes),
-            self._agreement,
-            self._reason,
-            self._active,
-            self._last_action,
-        )
+    def _public(self) -> dict[str, Any]:
+        return {"standing_offer": self._draft, "standing_offer_by": None, "accepted_by": tuple(self._votes)}
 
     @property
     def draft(self) -> Outcome:
@@ -177,36 +161,40 @@ class Mediation(MechanismCore):
                 amendment naming an unknown issue or value.
         """
         self._check_running("step")
-        party = getattr(action, "party", None)
-        expected = self.parties[self._turn]
-        if party != expected:
-            raise IllegalActionError(f"party: it is the turn of {expected!r}, got an action by {party!r}")
-        kind = type(action)
-        legal = _AMEND if self._phase == "amend" else _VOTE
-        if kind not in legal:
+        party = self.parties[self._turn]
+        if getattr(action, "party", None) != party:
+            raise IllegalActionError(
+                f"party: it is the turn of {party!r}, got an action by {getattr(action, 'party', None)!r}"
+            )
+        phase = self._phase
+        legal = _AMEND if phase is Request.AMEND else _VOTE
+        if type(action) not in legal:
             names = ", ".join(t.__name__ for t in legal)
             raise IllegalActionError(
-                f"{party}: in the {self._phase} phase the legal actions are {names}, got {kind.__name__}"
+                f"{party}: in the {phase.value} phase the legal actions are {names}, got {type(action).__name__}"
             )
-        changes = self._check_changes(party, action.changes) if kind is Amend else {}  # type: ignore[union-attr]
+        changes = self._check_changes(party, action.changes) if isinstance(action, Amend) else {}
         first = len(self._events)
         elapsed = self._read_clock()
-        if self._phase != "approve" and self._out_of_time(elapsed):
-            self._emit(party, "deadline", None, {"late": _late(action)})
+        if phase is not Request.APPROVE and self._out_of_time(elapsed):
+            self._emit(party, EventKind.LATE, None, {"late": _late(action)})
             self._open_approval()
             return self._result_of(first)
         self._last_action = action
-        if kind is EndNegotiation:
-            self._finish(Status.ENDED, "ended")
-            self._emit(party, "end")
+        if isinstance(action, EndNegotiation):
+            self._finish(Status.ENDED)
+            self._emit(party, EventKind.END)
             self._step += 1
             return self._result_of(first)
-        if kind is Amend:
-            self._emit(party, "amend", None, {"changes": dict(changes)})
+        if isinstance(action, Amend):
+            self._emit(party, EventKind.AMEND, None, {"changes": dict(changes)})
             self._edits.append((party, changes))
         else:
-            accept = action.accept if kind is Vote else kind is Accept  # type: ignore[union-attr]
-            self._emit(party, self._phase, self._proposal if self._phase == "vote" else self._draft, {"accept": accept})
+            accept = action.accept if isinstance(action, Vote) else isinstance(action, Accept)
+            if phase is Request.VOTE:
+                self._emit(party, EventKind.VOTE, self._proposal, {"accept": accept})
+            else:
+                self._emit(party, EventKind.APPROVE, self._draft, {"accept": accept})
             if accept:
                 self._votes.append(party)
         self._step += 1
@@ -217,29 +205,31 @@ class Mediation(MechanismCore):
         return self._result_of(first)
 
     def _close_phase(self) -> None:
-        if self._phase == "amend":
+        if self._phase is Request.AMEND:
             self._propose(self._merge())
             return
-        if self._phase == "approve":
+        if self._phase is Request.APPROVE:
             if len(self._votes) == self._n:
-                self._finish(Status.AGREED, "agreed", self._draft)
-                self._emit(None, "agreement", self._draft, {"utilities": self._utilities(self._draft, self._final_t)})
+                self._finish(Status.AGREED, self._draft)
+                self._emit(
+                    None, EventKind.AGREEMENT, self._draft, {"utilities": self._utilities(self._draft, self._final_t)}
+                )
             else:
                 drafted = self._utilities(self._draft, self._relative(self._round, self._time))
-                self._finish(Status.TIMED_OUT, "deadline")
+                self._finish(Status.TIMED_OUT)
                 self._emit(
                     None,
-                    "timeout",
+                    EventKind.TIMEOUT,
                     None,
                     {"utilities": list(self._reserved), "draft_utilities": drafted, "approved_by": list(self._votes)},
                 )
             return
         if len(self._votes) == self._n and self._proposal is not None:
             self._draft = self._proposal
-            self._emit(None, "draft", self._draft)
+            self._emit(None, EventKind.DRAFT, self._draft)
         self._round += 1
         if self.deadline.rounds is not None and self._round >= self.deadline.rounds:
-            self._emit(None, "deadline", self._draft)
+            self._emit(None, EventKind.DEADLINE, self._draft)
             self._open_approval()
         else:
             self._open_round()
@@ -249,12 +239,12 @@ class Mediation(MechanismCore):
         self._edits = []
         self._proposal = None
         if self.amendments:
-            self._phase = "amend"
+            self._phase = Request.AMEND
         else:
             self._propose(None)
 
     def _open_approval(self) -> None:
-        self._phase = "approve"
+        self._phase = Request.APPROVE
         self._turn = 0
         self._votes = []
         self._proposal = None
@@ -265,8 +255,8 @@ class Mediation(MechanismCore):
             merged, source = self._neighbour(), "mediator"
         self._proposal = merged
         self._votes = []
-        self._phase = "vote"
-        self._emit(None, "proposal", merged, {"source": source})
+        self._phase = Request.VOTE
+        self._emit(None, EventKind.PROPOSAL, merged, {"source": source})
 
     # -- the mediator ---------------------------------------------------------------------
 
@@ -350,12 +340,11 @@ class Mediation(MechanismCore):
 
 
 def _late(action: Action) -> dict[str, Any]:
-    kind = type(action)
-    if kind is Amend:
-        changes = action.changes  # type: ignore[union-attr]
-        plain = {str(k): v if isinstance(v, str | int | float | bool) else repr(v) for k, v in dict(changes).items()}
+    if isinstance(action, Amend):
+        changes = dict(action.changes)
+        plain = {str(k): v if isinstance(v, str | int | float | bool) else repr(v) for k, v in changes.items()}
         return {"kind": "amend", "changes": plain}
-    if kind is EndNegotiation:
+    if isinstance(action, EndNegotiation):
         return {"kind": "end"}
-    accept = action.accept if kind is Vote else kind is Accept  # type: ignore[union-attr]
+    accept = action.accept if isinstance(action, Vote) else isinstance(action, Accept)
     return {"kind": "vote", "accept": bool(accept)}

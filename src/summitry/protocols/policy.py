@@ -14,7 +14,7 @@ A negotiator fails when it
 
 The failure is returned as a :class:`Failure`; ``run`` records it in the trace with the
 mechanism's ``fail`` and the mechanism applies the policy: the failing party walks away, so
-the negotiation ends with no agreement (reason "failed"), in bilateral and multilateral
+the negotiation ends with no agreement (status FAILED), in bilateral and multilateral
 protocols alike. The process carries on.
 """
 

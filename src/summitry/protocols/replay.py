@@ -22,7 +22,7 @@ from summitry.model import Scenario
 
 from .base import Negotiator, RunnableMechanism
 from .clock import FakeClock
-from .events import ACTION_KINDS, Event, Trace, TraceHeader, action_of
+from .events import ACTION_KINDS, Event, EventKind, Trace, TraceHeader, action_of
 from .policy import Failure, apply_action, call_negotiator, start_negotiator
 from .registry import make_mechanism
 from .run import negotiator_rngs
@@ -30,14 +30,12 @@ from .state import PublicState, Status
 
 __all__ = ["replay", "rerun"]
 
-_LATE_KINDS = ("timeout", "deadline")
-
 
 def replay(trace: Trace, scenario: Scenario) -> PublicState:
     """Return the final public state rebuilt by re-applying ``trace``'s actions to a fresh mechanism.
 
     Each recorded action (and each recorded failure, and each late action recorded in a
-    ``timeout``/``deadline`` event) is re-applied at its recorded time, and the events the
+    ``late`` event) is re-applied at its recorded time, and the events the
     mechanism produces must equal the recorded ones.
 
     Raises:
@@ -50,11 +48,11 @@ def replay(trace: Trace, scenario: Scenario) -> PublicState:
     while position < len(recorded):
         event = recorded[position]
         clock.current = event.time
-        if event.kind == "failure" and event.party is not None:
+        if event.kind == EventKind.FAILURE and event.party is not None:
             result = mechanism.fail(event.party, str(event.data.get("reason", "")), str(event.data.get("detail", "")))
         elif event.kind in ACTION_KINDS and event.party is not None:
             result = mechanism.step(action_of(event))
-        elif event.kind in _LATE_KINDS and isinstance(event.data.get("late"), Mapping):
+        elif event.kind == EventKind.LATE and isinstance(event.data.get("late"), Mapping):
             result = mechanism.step(action_of(_late_action_event(event)))
         else:
             raise TraceError(f"event {event.index}: {event.kind!r} was expected to be produced by the mechanism")
@@ -135,8 +133,10 @@ def _rebuild(header: TraceHeader, scenario: Scenario, clock: FakeClock) -> Runna
 
 def _final(trace: Trace, mechanism: RunnableMechanism) -> PublicState:
     state = mechanism.state()
-    if trace.result is not None and trace.result.reason != state.reason:
-        raise TraceError(f"trace result: recorded reason {trace.result.reason!r}, replay gives {state.reason!r}")
+    if trace.result is not None and trace.result.status is not state.status:
+        raise TraceError(
+            f"trace result: recorded status {trace.result.status.value!r}, replay gives {state.status.value!r}"
+        )
     if trace.result is not None and trace.result.agreement != state.agreement:
         raise TraceError(
             f"trace result: recorded agreement {trace.result.agreement!r}, replay gives {state.agreement!r}"
@@ -154,14 +154,23 @@ def _late_action_event(event: Event) -> Event:
         round=event.round,
         time=event.time,
         party=event.party,
-        kind=str(late.get("kind")),
+        kind=_late_kind(late.get("kind"), event.index),
         outcome=None if outcome is None else tuple(outcome),
         data=late,
     )
 
 
 def _is_slow_failure(event: Event | None, party: str) -> bool:
-    return event is not None and event.kind == "failure" and event.party == party and event.data.get("reason") == "slow"
+    if event is None or event.kind != EventKind.FAILURE:
+        return False
+    return event.party == party and event.data.get("reason") == "slow"
+
+
+def _late_kind(kind: object, index: int) -> EventKind:
+    try:
+        return EventKind(str(kind))
+    except ValueError:
+        raise TraceError(f"event {index}: data.late.kind: expected an action kind, got {kind!r}") from None
 
 
 def _time_at(recorded: tuple[Event, ...], position: int) -> float:

@@ -16,7 +16,7 @@ from .clock import Clock
 from .events import Event, Trace, TraceHeader
 from .policy import Failure, apply_action, call_negotiator, start_negotiator
 from .registry import make_mechanism
-from .state import Status
+from .state import Status, deadline_for
 
 __all__ = ["negotiate", "negotiator_rngs", "run"]
 
@@ -125,15 +125,13 @@ def negotiate(
 ) -> Trace:
     """Return the finished trace of ``negotiators`` negotiating ``scenario`` under ``protocol``.
 
-    The deadline defaults to the scenario's (``rounds``/``seconds``), else 100 rounds; the
-    protocol to the scenario's. ``options`` go to the mechanism (``clock``, ``discount``,
-    ``time_limit``, and for mediation ``amendments``, ``initial_draft``, ``annealing``).
-    The trace's ``result`` holds the agreement, utilities, reason and rounds.
+    The deadline defaults to the scenario's (``rounds``/``seconds``), else 100 rounds
+    (:func:`~summitry.protocols.state.deadline_for`); the protocol to the scenario's.
+    ``options`` go to the mechanism (``clock``, ``discount``, ``time_limit``, and for
+    mediation ``amendments``, ``initial_draft``, ``annealing``). The trace's ``result``
+    holds the agreement, utilities, status and rounds.
     """
-    if rounds is None and seconds is None:
-        rounds, seconds = scenario.rounds, scenario.seconds
-        if rounds is None and seconds is None:
-            rounds = 100
+    rounds, seconds = deadline_for(scenario, rounds, seconds)
     clock = options.pop("clock", None)
     settings = {"rounds": rounds, "seconds": seconds, **options}
     mechanism = make_mechanism(protocol or scenario.protocol, scenario, settings=settings, clock=clock)

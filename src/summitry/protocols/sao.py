@@ -8,8 +8,8 @@ wall-clock seconds) or on EndNegotiation there is no agreement and each party ge
 reservation value. With a discount factor δ an agreement at relative time t is worth u·δ^t.
 
 An action that arrives once the wall-clock deadline has passed is not applied: the
-negotiation times out, and the late action is recorded in the ``timeout`` event so that a
-replay reproduces it.
+negotiation times out, and the late action is recorded in a ``late`` event (as in every
+protocol) so that a replay reproduces it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ._machine import DEFAULT_TIME_LIMIT, MechanismCore
 from .actions import Accept, Action, EndNegotiation, Offer
 from .base import StepResult
 from .clock import Clock
+from .events import EventKind
 from .state import Deadline, Observation, OfferHistory, PublicState, Request, Status
 
 __all__ = ["SAO"]
@@ -71,7 +72,7 @@ class SAO(MechanismCore):
         self._standing_by = None
         self._accepted = []
         self._history = []
-        self._emit(None, "start", None, {"parties": list(self.parties), "seed": seed})
+        self._emit(None, EventKind.START, None, {"parties": list(self.parties), "seed": seed})
         return self.state()
 
     # -- queries --------------------------------------------------------------------------
@@ -99,24 +100,12 @@ class SAO(MechanismCore):
             self.legal_actions(party),
         )
 
-    def _snapshot(self) -> tuple[Any, ...]:
-        running = self._status is Status.RUNNING
-        return (
-            "sao",
-            self.parties,
-            self._status,
-            self._step,
-            self._round,
-            self._time,
-            self.parties[self._turn] if running else None,
-            self._standing,
-            self._standing_by,
-            tuple(self._accepted),
-            self._agreement,
-            self._reason,
-            self._active,
-            self._last_action,
-        )
+    def _public(self) -> dict[str, Any]:
+        return {
+            "standing_offer": self._standing,
+            "standing_offer_by": self._standing_by,
+            "accepted_by": tuple(self._accepted),
+        }
 
     def _rounds_done(self) -> int:
         return -(-self._step // self._n)
@@ -133,56 +122,60 @@ class SAO(MechanismCore):
         """
         if self._status is not Status.RUNNING or not self._started:
             self._check_running("step")
-        party = getattr(action, "party", None)
-        expected = self.parties[self._turn]
-        if party != expected:
-            raise IllegalActionError(f"party: it is the turn of {expected!r}, got an action by {party!r}")
-        kind = type(action)
-        if kind is Offer:
-            outcome: Any = action.outcome  # type: ignore[union-attr]
-        elif kind is Accept:
+        party = self.parties[self._turn]
+        if getattr(action, "party", None) != party:
+            raise IllegalActionError(
+                f"party: it is the turn of {party!r}, got an action by {getattr(action, 'party', None)!r}"
+            )
+        offer = action if isinstance(action, Offer) else None
+        if isinstance(action, Accept):
             if self._standing is None:
                 raise IllegalActionError(f"{party}: nothing to accept yet; the first party must make an Offer")
-        elif kind is not EndNegotiation:
+        elif offer is None and not isinstance(action, EndNegotiation):
+            name = type(action).__name__
             raise IllegalActionError(
-                f"{party}: SAO allows Offer, Accept or EndNegotiation, got {kind.__name__}"
-                + (" (to reject, make an Offer)" if kind.__name__ == "Reject" else "")
+                f"{party}: SAO allows Offer, Accept or EndNegotiation, got {name}"
+                + (" (to reject, make an Offer)" if name == "Reject" else "")
             )
         first = len(self._events)
         self._time = elapsed = self.clock.now() - self._start
         if self._seconds is not None and elapsed >= self._seconds:
-            late: dict[str, Any] = {"kind": _KIND[kind]}
-            if kind is Offer:
+            late: dict[str, Any] = {"kind": _KIND[type(action)]}
+            if offer is not None:
+                outcome: object = offer.outcome
                 late["outcome"] = list(outcome) if isinstance(outcome, tuple | list) else outcome
-            self._finish(Status.TIMED_OUT, "deadline")
-            self._emit(party, "timeout", None, {"late": late, "utilities": list(self._reserved)})
+            self._finish(Status.TIMED_OUT)
+            self._emit(party, EventKind.LATE, None, {"late": late, "utilities": list(self._reserved)})
             return self._result_of(first)
         self._last_action = action
-        if kind is Offer:
-            canonical = self._canonical(party, outcome)
+        if offer is not None:
+            canonical = self._canonical(party, offer.outcome)
             self._standing = canonical
             self._standing_by = party
             self._accepted.clear()
             self._history.append((party, canonical))
-            self._emit(party, "offer", canonical)
-        elif kind is Accept:
+            self._emit(party, EventKind.OFFER, canonical)
+        elif isinstance(action, Accept):
             self._accepted.append(party)
-            self._emit(party, "accept", self._standing)
+            self._emit(party, EventKind.ACCEPT, self._standing)
             if len(self._accepted) == self._n - 1:
-                self._finish(Status.AGREED, "agreed", self._standing)
+                self._finish(Status.AGREED, self._standing)
                 self._emit(
-                    None, "agreement", self._standing, {"utilities": self._utilities(self._standing, self._final_t)}
+                    None,
+                    EventKind.AGREEMENT,
+                    self._standing,
+                    {"utilities": self._utilities(self._standing, self._final_t)},
                 )
         else:
-            self._finish(Status.ENDED, "ended")
-            self._emit(party, "end")
+            self._finish(Status.ENDED)
+            self._emit(party, EventKind.END)
         self._step += 1
         self._turn = self._step % self._n
         self._round = self._step // self._n
         if self._status is Status.RUNNING and self._max_steps is not None and self._step >= self._max_steps:
-            self._finish(Status.TIMED_OUT, "deadline")
-            self._emit(None, "timeout", None, {"utilities": list(self._reserved)})
+            self._finish(Status.TIMED_OUT)
+            self._emit(None, EventKind.TIMEOUT, None, {"utilities": list(self._reserved)})
         return self._result_of(first)
 
 
-_KIND = {Offer: "offer", Accept: "accept", EndNegotiation: "end"}
+_KIND: dict[type, str] = {Offer: "offer", Accept: "accept", EndNegotiation: "end"}

@@ -9,21 +9,53 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from summitry.errors import MechanismSetupError
-from summitry.model import Outcome, OutcomeSpace, UtilityFunction
+from summitry.model import Outcome, OutcomeSpace, Scenario, UtilityFunction
 
 from .actions import Action
 
-__all__ = ["Deadline", "Observation", "OfferHistory", "PrivateView", "PublicState", "Request", "Status"]
+__all__ = [
+    "DEFAULT_ROUNDS",
+    "Deadline",
+    "Observation",
+    "OfferHistory",
+    "PrivateView",
+    "PublicState",
+    "Request",
+    "Status",
+    "deadline_for",
+]
 
 
 class Status(enum.Enum):
-    """Where a negotiation is: one enum, never a set of flags."""
+    """Where a negotiation is, and so how it ended: one enum, never a set of flags or a free-text reason.
+
+    .. versionchanged:: 0.1 the only record of how a negotiation ended (``PublicState`` and
+       ``Result`` keep the enum; their ``reason`` is derived from it).
+    """
 
     RUNNING = "running"
     AGREED = "agreed"
     ENDED = "ended"  # a party walked away (EndNegotiation)
     TIMED_OUT = "timed_out"  # the deadline passed with no agreement
     FAILED = "failed"  # a negotiator failed and the failure policy ended the negotiation
+
+    @property
+    def reason(self) -> str:
+        """Return the word reports print for it: "deadline" for TIMED_OUT, else the value ("agreed", ...)."""
+        return "deadline" if self is Status.TIMED_OUT else self.value
+
+    @classmethod
+    def parse(cls, text: str) -> Status:
+        """Return the status named by its value ("timed_out") or its reason word ("deadline").
+
+        Raises:
+            ValueError: no status has that name.
+        """
+        for status in cls:
+            if text in (status.value, status.reason):
+                return status
+        names = ", ".join(status.value for status in cls)
+        raise ValueError(f"status: expected one of {names} (or 'deadline'), got {text!r}")
 
 
 class Request(enum.Enum):
@@ -127,6 +159,25 @@ class OfferHistory(Sequence[tuple[str, Outcome]]):
         return (OfferHistory, (tuple(self),))
 
 
+DEFAULT_ROUNDS = 100
+"""The deadline, in rounds, when neither the caller nor the scenario gives one."""
+
+
+def deadline_for(
+    scenario: Scenario, rounds: int | None = None, seconds: float | None = None
+) -> tuple[int | None, float | None]:
+    """Return the deadline ``(rounds, seconds)`` to run ``scenario`` with: the one given, else the scenario's.
+
+    When neither the caller nor the scenario gives a deadline, it is :data:`DEFAULT_ROUNDS`
+    rounds. Every entry point (``negotiate``, the CLI, tournaments, the server) uses this one rule.
+    """
+    if rounds is None and seconds is None:
+        rounds, seconds = scenario.rounds, scenario.seconds
+        if rounds is None and seconds is None:
+            rounds = DEFAULT_ROUNDS
+    return rounds, seconds
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PrivateView:
     """What one negotiator is told when the negotiation starts: its own side only."""
@@ -179,6 +230,10 @@ class PublicState:
     standing_offer_by: str | None
     accepted_by: tuple[str, ...]
     agreement: Outcome | None
-    reason: str  # "running" | "agreed" | "deadline" | "ended" | "failed"
     active: tuple[str, ...]  # parties still taking part
     last_action: Action | None = None
+
+    @property
+    def reason(self) -> str:
+        """Return the status as reports word it ("running", "agreed", "deadline", "ended", "failed")."""
+        return self.status.reason

@@ -18,6 +18,7 @@ from summitry.formats import scenario_from_document, scenario_to_document, shipp
 from summitry.formats.loading import load_scenario
 from summitry.model import Scenario
 from summitry.protocols import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
+from summitry.protocols.state import deadline_for
 from summitry.store import SessionRecord
 
 from .limits import Limits
@@ -102,10 +103,7 @@ def parse_session(raw: Any, limits: Limits) -> SessionRecord:
         raise BadRequest(f"rounds: at most 100000, got {rounds}")
     if seconds is not None and seconds > 30 * 86_400:
         raise BadRequest(f"seconds: at most 30 days (2592000), got {seconds}")
-    if rounds is None and seconds is None:
-        rounds, seconds = scenario.rounds, scenario.seconds
-        if rounds is None and seconds is None:
-            rounds = 100
+    rounds, seconds = deadline_for(scenario, None if rounds is None else int(rounds), seconds)
     reveal = body.get("reveal", "never")
     if reveal not in _REVEAL:
         raise BadRequest(f"reveal: expected 'never' or 'after_end', got {json.dumps(reveal)[:40]}")

@@ -135,7 +135,7 @@ class LiveSession:
         late = (record.get("data") or {}).get("late")
         if kind in ACTION_KINDS and party is not None:
             action_record = record
-        elif kind in ("timeout", "deadline") and isinstance(late, Mapping) and party is not None:
+        elif kind == "late" and isinstance(late, Mapping) and party is not None:
             action_record = {**record, "kind": late.get("kind"), "outcome": late.get("outcome"), "data": late}
         else:
             raise StoreError(f"session {self.id}: log entry {record.get('position')} ({kind}) cannot be re-applied")

@@ -21,7 +21,8 @@ from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 from summitry.errors import StoreError, UnknownSessionError
-from summitry.protocols.events import Event, Result, Trace, TraceHeader
+from summitry.protocols.events import Event, EventKind, Result, Trace, TraceHeader
+from summitry.protocols.state import Status
 
 from .chain import GENESIS, chain_hash, verify_chain
 from .engine import is_sqlite, make_engine, upgrade
@@ -369,7 +370,7 @@ class SessionStore:
             settings=dict(header.settings),
             seed=header.seed,
             parties={p: {"kind": "agent", "agent": a} for p, a in zip(header.parties, agents, strict=True)},
-            status="running" if result is None else _status_of(result.reason),
+            status="running" if result is None else result.status.value,
             result=None if result is None else result_record(result),
         )
         self.create_session(stored, (), entries)
@@ -410,7 +411,7 @@ def event_of(record: Mapping[str, Any]) -> Event:
         round=int(record["round"]),
         time=float(record["time"]),
         party=record.get("party"),
-        kind=str(record["kind"]),
+        kind=EventKind(str(record["kind"])),
         outcome=None if outcome is None else tuple(outcome),
         data=dict(record.get("data") or {}),
     )
@@ -421,7 +422,7 @@ def result_record(result: Result) -> dict[str, Any]:
     return {
         "agreement": None if result.agreement is None else [_plain(v) for v in result.agreement],
         "utilities": list(result.utilities),
-        "reason": result.reason,
+        "status": result.status.value,
         "rounds": result.rounds,
         "steps": result.steps,
         "time": result.time,
@@ -434,18 +435,11 @@ def result_of(record: Mapping[str, Any]) -> Result:
     return Result(
         agreement=None if agreement is None else tuple(agreement),
         utilities=tuple(record["utilities"]),
-        reason=str(record["reason"]),
+        status=Status.parse(str(record.get("status") or record["reason"])),
         rounds=int(record["rounds"]),
         steps=int(record["steps"]),
         time=float(record.get("time", 0.0)),
     )
-
-
-_STATUS = {"agreed": "agreed", "ended": "ended", "deadline": "timed_out", "failed": "failed"}
-
-
-def _status_of(reason: str) -> str:
-    return _STATUS.get(reason, "ended")
 
 
 def _record(row: SessionRow) -> SessionRecord:

@@ -23,7 +23,7 @@ from summitry.formats import load_scenario
 from summitry.model import Scenario
 from summitry.protocols import make_mechanism, run
 from summitry.protocols.events import Result
-from summitry.protocols.state import Observation, PrivateView
+from summitry.protocols.state import Observation, PrivateView, deadline_for
 
 from ._watchdog import NegotiationHung, time_guard
 from .plan import NegotiationTask
@@ -74,8 +74,7 @@ def run_negotiation(settings: RunSettings, task: NegotiationTask) -> Record:
     started = time.perf_counter()
     scenario, analysis = _scenario(settings.scenario_refs[task.scenario])
     rounds, seconds = settings.rounds, settings.seconds
-    if rounds is None and seconds is None:
-        rounds, seconds = scenario.rounds or 100, scenario.seconds
+    rounds, seconds = deadline_for(scenario, rounds, seconds)
     mechanism = make_mechanism(settings.protocol, scenario, settings={"rounds": rounds, "seconds": seconds})
     negotiators = [_Deferred(label, settings.base) for label in task.agents]
     failed_party: str | None = None
