@@ -1,10 +1,15 @@
 """check_negotiator: a conformance checker every registered agent must pass.
 
-It plays the agent on small scenarios against a scripted counterpart (random offers drawn
-with a fixed seed) under alternating offers, and feeds it mediation requests, checking that
-it acts legally (right party, legal kind, valid feasible outcomes, well-formed amendments),
-respects its reservation value (never offers, accepts or approves below it) and is
-seed-deterministic (same seed, same actions).
+It runs the agent through the real mechanisms (``SAO`` and ``Mediation`` with amendments,
+built through the protocol registry and driven by ``run``), on small scenarios, moving
+first and second, against a seeded counterpart (random feasible offers in SAO; random votes
+and amendments in mediation). It checks that the agent acts legally (right party, legal
+kind, valid feasible outcomes, well-formed amendments: the mechanism and the failure policy
+must accept every action), respects its reservation value (never offers, accepts or approves
+below it) and is seed-deterministic (same seed, same trace). Since it drives the mechanisms
+themselves, it cannot drift from them.
+
+.. versionchanged:: 0.1 drives the real mechanisms instead of re-simulating them.
 """
 
 from __future__ import annotations
@@ -19,33 +24,38 @@ from summitry.model import (
     ForbiddenCombination,
     IntegerIssue,
     LinearAdditive,
-    Outcome,
     OutcomeSpace,
+    Party,
+    Scenario,
     TableUtility,
     TableValue,
+    UtilityFunction,
 )
 from summitry.protocols import (
     Accept,
     Action,
     Amend,
-    Deadline,
-    EndNegotiation,
+    FakeClock,
+    Negotiator,
     Observation,
     Offer,
     PrivateView,
-    Reject,
     Request,
+    Trace,
     Vote,
+    make_mechanism,
+    run,
 )
+from summitry.protocols.checks import RandomActor
 
-from .base import AgentSpec, Negotiator
+from .base import AgentSpec
 
 __all__ = ["check_negotiator", "check_scenarios"]
 
-_SAO_LEGAL = (Offer, Accept, EndNegotiation)
+_TOLERANCE = 1e-9
 
 
-def check_scenarios() -> list[tuple[OutcomeSpace, object]]:
+def check_scenarios() -> list[tuple[OutcomeSpace, UtilityFunction]]:
     """Return the small (space, utility) pairs the checker plays on: linear additive, constrained table, all-bad."""
     space = OutcomeSpace(
         issues=(
@@ -77,163 +87,131 @@ def check_negotiator(spec: AgentSpec | Callable[[], Negotiator], *, rounds: int 
 
     Args:
         spec: a registered :class:`AgentSpec`, or any zero-argument factory of negotiators.
-        rounds: alternating-offers rounds played per scenario.
-        seed: seed of the negotiator's rng and of the scripted counterpart.
+        rounds: rounds of each negotiation (offers in SAO, proposals in mediation).
+        seed: seed of each run (the agent's rng and the counterpart's).
 
     Raises:
-        AgentCheckError: a check failed; the message says which, on which scenario and step.
+        AgentCheckError: a check failed; the message says which, on which scenario, protocol and step.
     """
     factory = spec.make if isinstance(spec, AgentSpec) else spec
     for number, (space, utility) in enumerate(check_scenarios()):
-        for first in (True, False):
-            first_run = _play(factory, space, utility, rounds=rounds, seed=seed, first=first, label=number)
-            second_run = _play(factory, space, utility, rounds=rounds, seed=seed, first=first, label=number)
-            if first_run != second_run:
-                raise AgentCheckError(
-                    f"scenario {number}: the same seed gave different actions: {first_run[:6]} … vs {second_run[:6]} …"
-                )
+        for protocol in ("sao", "mediation"):
+            for first in (True, False):
+                where = f"scenario {number}, {protocol}, moving {'first' if first else 'second'}"
+                runs = [_play(factory, space, utility, protocol, first, rounds, seed, where) for _ in range(2)]
+                if runs[0] != runs[1]:
+                    raise AgentCheckError(f"{where}: the same seed gave different traces")
 
 
-def _view(space: OutcomeSpace, utility: object, rounds: int, protocol: str) -> PrivateView:
-    return PrivateView(
-        party="agent",
-        index=0,
-        parties=("agent", "other"),
-        space=space,
-        utility=utility,  # type: ignore[arg-type]
-        reservation_value=float(utility.reservation_value),  # type: ignore[attr-defined]
-        deadline=Deadline(rounds=rounds),
-        protocol=protocol,
-    )
+class _RandomOfferer:
+    """The SAO counterpart: offers a random feasible outcome every turn, never accepts or ends."""
+
+    name = "random-offerer"
+
+    def __init__(self) -> None:
+        self._space: OutcomeSpace | None = None
+        self._rng = np.random.default_rng(0)
+
+    def start(self, view: PrivateView, rng: np.random.Generator) -> None:
+        """Remember the space and the generator."""
+        self._space = view.space
+        self._rng = rng
+
+    def act(self, observation: Observation) -> Action:
+        """Return a random feasible offer."""
+        assert self._space is not None  # reason: start() is always called first
+        return Offer(party=observation.party, outcome=self._space.outcome(int(self._space.sample(1, self._rng)[0])))
+
+
+class _Watched:
+    """Wraps the agent under check: passes its actions on, and keeps the first contract breach."""
+
+    def __init__(self, inner: Negotiator, where: str) -> None:
+        self.inner = inner
+        self.name = str(getattr(inner, "name", type(inner).__name__))
+        self.where = where
+        self.breach: str | None = None
+        self._view: PrivateView | None = None
+
+    def start(self, view: PrivateView, rng: np.random.Generator) -> None:
+        """Start the agent with its view."""
+        self._view = view
+        self.inner.start(view, rng)
+
+    def act(self, observation: Observation) -> Action:
+        """Return the agent's action, after checking it against the contract."""
+        action = self.inner.act(observation)
+        if self.breach is None and self._view is not None:
+            self.breach = _breach(action, observation, self._view)
+            if self.breach is not None:
+                self.breach = f"{self.where}, round {observation.round}, step {observation.step}: {self.breach}"
+        return action
 
 
 def _play(
     factory: Callable[[], Negotiator],
     space: OutcomeSpace,
-    utility: object,
-    *,
+    utility: UtilityFunction,
+    protocol: str,
+    first: bool,
     rounds: int,
     seed: int,
-    first: bool,
-    label: int,
-) -> list[Action]:
-    """Play alternating offers against random offers, then mediation requests; return the agent's actions."""
-    negotiator = factory()
-    negotiator.start(_view(space, utility, rounds, "sao"), np.random.default_rng(seed))
-    counterpart = np.random.default_rng(seed + 1)
-    feasible = space.all_indices()
-    history: list[tuple[str, Outcome]] = []
-    actions: list[Action] = []
-    reservation = float(utility.reservation_value)  # type: ignore[attr-defined]
-    standing: Outcome | None = None
-    for round_ in range(rounds):
-        if not (first and round_ == 0):
-            standing = space.outcome(int(feasible[int(counterpart.integers(feasible.size))]))
-            history.append(("other", standing))
-        legal = _SAO_LEGAL if standing is not None else (Offer, EndNegotiation)
-        observation = Observation(
-            request=Request.OFFER,
-            party="agent",
-            round=round_,
-            step=len(history),
-            time=round_ / rounds,
-            standing_offer=standing,
-            standing_offer_by="other" if standing is not None else None,
-            history=tuple(history),
-            legal=legal,
-        )
-        action = negotiator.act(observation)
-        where = f"scenario {label}, round {round_}"
-        _check_sao_action(action, legal, space, utility, standing, reservation, where)
-        actions.append(action)
-        if isinstance(action, Accept | EndNegotiation):
-            break
-        assert isinstance(action, Offer)
-        standing = action.outcome
-        history.append(("agent", action.outcome))
-    actions.extend(_mediate(factory, space, utility, rounds=rounds, seed=seed, label=label))
-    return actions
-
-
-def _check_sao_action(
-    action: object,
-    legal: tuple[type, ...],
-    space: OutcomeSpace,
-    utility: object,
-    standing: Outcome | None,
-    reservation: float,
     where: str,
-) -> None:
-    if not isinstance(action, legal):
-        raise AgentCheckError(f"{where}: expected one of {[t.__name__ for t in legal]}, got {action!r}")
-    if getattr(action, "party", None) != "agent":
-        raise AgentCheckError(f"{where}: the action names party {getattr(action, 'party', None)!r}, expected 'agent'")
+) -> Trace:
+    """Return the trace of the agent negotiating against the counterpart under ``protocol``."""
+    agent, other = Party(name="agent", utility=utility), Party(name="other", utility=utility)
+    parties = (agent, other) if first else (other, agent)
+    scenario = Scenario(name="check", space=space, parties=parties, rounds=rounds, protocol=protocol)
+    settings: dict[str, object] = {"rounds": rounds, "time_limit": None}
+    if protocol == "mediation":
+        settings["amendments"] = True
+    mechanism = make_mechanism(protocol, scenario, settings=settings, clock=FakeClock())
+    watched = _Watched(factory(), where)
+    counterpart: Negotiator = _RandomOfferer() if protocol == "sao" else RandomActor()
+    negotiators: list[Negotiator] = [watched, counterpart] if first else [counterpart, watched]
+    trace = run(mechanism, negotiators, seed=seed)
+    if watched.breach is not None:
+        raise AgentCheckError(watched.breach)
+    for event in trace.events:
+        if event.kind == "failure" and event.party == "agent":
+            raise AgentCheckError(
+                f"{where}, round {event.round}: the agent failed ({event.data.get('reason')}): "
+                f"{event.data.get('detail')}"
+            )
+    return trace
+
+
+def _breach(action: object, observation: Observation, view: PrivateView) -> str | None:
+    """Return what is wrong with ``action`` (None if nothing)."""
+    if not isinstance(action, observation.legal):
+        return f"expected one of {[t.__name__ for t in observation.legal]}, got {action!r}"
+    if getattr(action, "party", None) != view.party:
+        return f"the action names party {getattr(action, 'party', None)!r}, expected {view.party!r}"
+    space, utility, reservation = view.space, view.utility, view.reservation_value
     if isinstance(action, Offer):
         if not space.contains(action.outcome):
-            raise AgentCheckError(f"{where}: offered {action.outcome!r}, which is not a feasible outcome of the space")
-        value = float(utility(action.outcome))  # type: ignore[operator]
-        if value < reservation - 1e-9:
-            raise AgentCheckError(f"{where}: offered {action.outcome!r} worth {value:.4f} < reservation {reservation}")
-    if isinstance(action, Accept) and standing is not None:
-        value = float(utility(standing))  # type: ignore[operator]
-        if value < reservation - 1e-9:
-            raise AgentCheckError(f"{where}: accepted {standing!r} worth {value:.4f} < reservation {reservation}")
+            return f"offered {action.outcome!r}, which is not a feasible outcome of the space"
+        value = float(utility(action.outcome))
+        if value < reservation - _TOLERANCE:
+            return f"offered {action.outcome!r} worth {value:.4f} < reservation {reservation}"
+    if observation.request is Request.OFFER and isinstance(action, Accept) and observation.standing_offer is not None:
+        value = float(utility(observation.standing_offer))
+        if value < reservation - _TOLERANCE:
+            return f"accepted {observation.standing_offer!r} worth {value:.4f} < reservation {reservation}"
+    if isinstance(action, Amend):
+        return _amendment_breach(action, space)
+    if observation.request is Request.APPROVE and observation.draft is not None:
+        approved = action.accept if isinstance(action, Vote) else isinstance(action, Accept)
+        if approved and float(utility(observation.draft)) <= reservation:
+            return f"final approval: approved {observation.draft!r}, not above reservation {reservation}"
+    return None
 
 
-def _mediate(
-    factory: Callable[[], Negotiator], space: OutcomeSpace, utility: object, *, rounds: int, seed: int, label: int
-) -> list[Action]:
-    negotiator = factory()
-    negotiator.start(_view(space, utility, rounds, "mediation"), np.random.default_rng(seed))
-    mediator = np.random.default_rng(seed + 2)
-    feasible = space.all_indices()
-    reservation = float(utility.reservation_value)  # type: ignore[attr-defined]
-    actions: list[Action] = []
-    draft = space.outcome(int(feasible[0]))
-    for step in range(rounds):
-        proposal = space.outcome(int(feasible[int(mediator.integers(feasible.size))]))
-        for request in (Request.VOTE, Request.AMEND):
-            legal: tuple[type, ...] = (Vote,) if request is Request.VOTE else (Amend,)
-            observation = Observation(
-                request=request,
-                party="agent",
-                round=step,
-                step=step,
-                time=step / rounds,
-                draft=draft,
-                proposal=proposal,
-                legal=legal,
-            )
-            action = negotiator.act(observation)
-            where = f"scenario {label}, mediation step {step} ({request.value})"
-            if not isinstance(action, legal) or getattr(action, "party", None) != "agent":
-                raise AgentCheckError(f"{where}: expected {legal[0].__name__} by 'agent', got {action!r}")
-            if isinstance(action, Amend):
-                _check_amendment(action, space, where)
-            elif isinstance(action, Vote) and action.accept:
-                draft = proposal
-            actions.append(action)
-    observation = Observation(
-        request=Request.APPROVE, party="agent", round=rounds, step=rounds, time=1.0, draft=draft, legal=(Vote,)
-    )
-    action = negotiator.act(observation)
-    if not isinstance(action, Vote | Accept | Reject):
-        raise AgentCheckError(f"scenario {label}, final approval: expected a Vote, got {action!r}")
-    approved = action.accept if isinstance(action, Vote) else isinstance(action, Accept)
-    if approved and float(utility(draft)) <= reservation:  # type: ignore[operator]
-        raise AgentCheckError(
-            f"scenario {label}, final approval: approved {draft!r}, not above reservation {reservation}"
-        )
-    actions.append(action)
-    return actions
-
-
-def _check_amendment(action: Amend, space: OutcomeSpace, where: str) -> None:
+def _amendment_breach(action: Amend, space: OutcomeSpace) -> str | None:
     for issue_name, value in dict(action.changes).items():
         if issue_name not in space.issue_names:
-            raise AgentCheckError(
-                f"{where}: amendment names issue {issue_name!r}, not one of {list(space.issue_names)}"
-            )
+            return f"amendment names issue {issue_name!r}, not one of {list(space.issue_names)}"
         issue = space.issues[space.issue_position(issue_name)]
         if not issue.contains(value):
-            raise AgentCheckError(f"{where}: amendment sets {issue_name!r} to {value!r}, not one of its values")
+            return f"amendment sets {issue_name!r} to {value!r}, not one of its values"
+    return None
