@@ -12,7 +12,7 @@ import pytest
 from summitry.analysis import analyze
 from summitry.formats.summit_files import load_summit
 from summitry.model import CategoricalIssue, OutcomeSpace, Party, Scenario, TableUtility
-from summitry.protocols import Result, Trace, TraceHeader
+from summitry.protocols import Result, Status, Trace, TraceHeader
 from summitry.report.html import write_report
 from summitry.report.summit_run import SummitOutcome, explain, run_summit, strictly_better_outcomes
 from summitry.roadmap import EXPOSURE_MEANING
@@ -158,7 +158,7 @@ def _tied() -> Scenario:
 def _no_deal(scenario: Scenario) -> Trace:
     header = TraceHeader(scenario=scenario.name, protocol="sao", parties=scenario.party_names, agents=(), seed=0)
     reserved = tuple(p.reservation_value for p in scenario.parties)
-    return Trace(header, result=Result(agreement=None, utilities=reserved, reason="deadline", rounds=1, steps=2))
+    return Trace(header, result=Result(agreement=None, utilities=reserved, status=Status.TIMED_OUT, rounds=1, steps=2))
 
 
 def test_an_outcome_that_only_equals_a_reservation_value_is_not_counted() -> None:
