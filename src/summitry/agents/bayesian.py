@@ -125,7 +125,8 @@ def _posterior(
     log -= _largest(log)
     posterior = np.exp(log)
     posterior = np.maximum(posterior / _add(posterior), 1e-12)  # keep every hypothesis alive
-    return posterior / _add(posterior)
+    normalised: npt.NDArray[np.float64] = posterior / _add(posterior)
+    return normalised
 
 
 def _ranking_weights(n: int, limit: int, rng: np.random.Generator) -> npt.NDArray[np.float64]:
@@ -151,7 +152,8 @@ def _triangles(k: int, max_peaks: int) -> npt.NDArray[np.float64]:
     x = np.arange(k, dtype=float)[None, :]
     p = peaks[:, None].astype(float)
     span = np.maximum(p, (k - 1) - p)
-    return 1.0 - np.abs(x - p) / span
+    shapes: npt.NDArray[np.float64] = 1.0 - np.abs(x - p) / span
+    return shapes
 
 
 class BayesianNegotiator(ModelledNegotiator):

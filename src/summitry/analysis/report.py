@@ -142,7 +142,7 @@ def analyze(scenario: Scenario, *, chunk_size: int = 1 << 20) -> ScenarioAnalysi
         outcomes=front.outcomes,
         frontier_indices=front.indices,
         frontier_utilities=u,
-        rational=(u >= reserved).all(axis=1) if u.size else np.zeros(0, dtype=bool),
+        rational=np.all(u >= reserved, axis=1) if u.size else np.zeros(0, dtype=bool),
         best=tuple(float(b) for b in front.best),
         worst=tuple(float(w) for w in front.worst),
         nash=point(nash_row(u, reserved)),

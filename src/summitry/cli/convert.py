@@ -10,6 +10,7 @@ from summitry.cli import app
 from summitry.cli._paths import check_output_file, check_output_folder
 from summitry.cli._render import console, err_console, handles_errors
 from summitry.formats import conversion_notes, load_scenario, save_scenario
+from summitry.formats.loading import Format
 
 __all__ = ["convert"]
 
@@ -36,7 +37,7 @@ def convert(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Convert a scenario between the native, GENIUS XML and GeniusWeb JSON formats."""
-    kind = output_format.value if output_format is not None else None
+    kind: Format | None = output_format.value if output_format is not None else None
     if kind in ("genius", "geniusweb"):
         check_output_folder(target, "OUT")
     else:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from summitry.errors import ScenarioFormatError
-from summitry.model import IntegerIssue, LinearAdditive, Outcome, OutcomeSpace, Party, Scenario, TableValue
+from summitry.model import IntegerIssue, LinearAdditive, Outcome, OutcomeSpace, Party, Scenario, TableValue, Value
 
 __all__ = [
     "CASINO_ISSUES",
@@ -153,7 +153,7 @@ def _priorities(participant: Mapping[str, Any], where: str) -> dict[str, int]:
 
 def _utility(space: OutcomeSpace, per_package: Mapping[str, int], *, mine: bool) -> LinearAdditive:
     """Return points as a linear additive utility: participant 1 gets k packages, participant 2 gets 3 − k."""
-    counts = {k: float(k if mine else _PACKAGES - k) for k in range(_PACKAGES + 1)}
+    counts: dict[Value, float] = {k: float(k if mine else _PACKAGES - k) for k in range(_PACKAGES + 1)}
     return LinearAdditive(
         space=space,
         weights=tuple(float(_PACKAGES * per_package[name]) for name in CASINO_ISSUES),

@@ -27,6 +27,7 @@ from summitry.model import (
     Scenario,
     TableValue,
     TriangularValue,
+    Value,
     ValueFunction,
 )
 
@@ -169,7 +170,7 @@ def _profile_values(doc: _Document, element: ET.Element, issue: Issue) -> ValueF
                 "does this profile belong to the domain?"
             )
         return _evaluator(doc, element, issue)
-    evaluations: dict[str, float] = {}
+    evaluations: dict[Value, float] = {}
     for item in _items(element):
         value = item.get("value")
         if value is None or not issue.contains(value):

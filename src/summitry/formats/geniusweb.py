@@ -30,6 +30,7 @@ from summitry.model import (
     RealIssue,
     Scenario,
     TableValue,
+    Value,
     ValueFunction,
 )
 
@@ -191,7 +192,8 @@ def _value_function(source: str, issue: Issue, spec: _IssueUtility) -> tuple[Val
                 "does this profile belong to the domain?"
             )
         top = max(table.values(), default=0.0)
-        return TableValue(evaluations=dict(table)), (top if top > 0 else 0.0)
+        evaluations: dict[Value, float] = {value: utility for value, utility in table.items()}
+        return TableValue(evaluations=evaluations), (top if top > 0 else 0.0)
     if spec.numberutils is None:
         raise ScenarioFormatError(f"{where}: a number issue needs 'numberutils'")
     n = spec.numberutils

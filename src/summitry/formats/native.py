@@ -403,7 +403,7 @@ def _utility_document(party: str, utility: UtilityFunction) -> dict[str, Any]:
     )
 
 
-def _value_document(vf: ValueFunction) -> dict[str, Any]:
+def _value_document(vf: ValueFunction) -> dict[Any, Any]:
     if isinstance(vf, LinearValue):
         return {"linear": {"slope": vf.slope, "offset": vf.offset}}
     if isinstance(vf, TriangularValue):

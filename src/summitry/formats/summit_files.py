@@ -26,7 +26,7 @@ from summitry.errors import AgendaError, SummitFileError, UnknownSummitError
 from summitry.formats.atomic import write_bytes
 from summitry.formats.validation import StrictModel, validate
 from summitry.formats.yaml_files import YamlDocument, parse_yaml, read_text_file
-from summitry.summit import Agenda, LinkedNegotiation, Meeting, time_zone
+from summitry.summit import Agenda, LinkedNegotiation, Meeting, MeetingKind, time_zone
 
 __all__ = ["load_summit", "parse_summit", "shipped_summits", "write_ics"]
 
@@ -205,7 +205,7 @@ def _meeting(entry: MeetingEntry, at: Path_, home: Any, document: YamlDocument) 
             duration=duration,
             venue=entry.venue,
             participants=tuple(entry.participants),
-            kind=entry.kind,
+            kind=MeetingKind(entry.kind),
             description=entry.description,
             negotiation=negotiation,
         )
