@@ -12,7 +12,8 @@ know summitry::
     │   ├── InvalidScenarioError
     │   └── OutcomeSpaceTooLargeError (MemoryError is *not* used: nothing was allocated)
     ├── ScenarioFormatError (ValueError)          a file could not be read or written
-    │   └── UnsafeXMLError                        DOCTYPE / entities in an XML document
+    │   ├── UnsafeXMLError                        DOCTYPE / entities in an XML document
+    │   └── UnsafeScenarioError                   a field that would run code (a pickle, a Python expression)
     ├── OutputPathError (ValueError)              an output path cannot be written (checked before the work)
     ├── UnknownNameError (LookupError)
     │   ├── UnknownScenarioError
@@ -24,6 +25,7 @@ know summitry::
     │   └── MechanismSetupError (ValueError)      bad deadline/discount, wrong number of negotiators
     ├── AgentCheckError (AssertionError)          a negotiator failed check_negotiator
     ├── AgentParameterError (ValueError)          "boulware:exponent=x" names or sets a parameter wrongly
+    ├── MissingExtraError (ImportError)           an optional extra (e.g. summitry[negmas]) is not installed
     ├── TraceError (ValueError)                   a trace that cannot be replayed or parsed
     ├── StoreError (RuntimeError)                 a database URL or a stored session is unusable
     │   └── UnknownSessionError (also LookupError) no stored session has this id
@@ -62,6 +64,7 @@ __all__ = [
     "InvalidUtilityError",
     "MechanismFinishedError",
     "MechanismSetupError",
+    "MissingExtraError",
     "ModelError",
     "OutcomeSpaceTooLargeError",
     "OutputPathError",
@@ -85,6 +88,7 @@ __all__ = [
     "UnknownSessionError",
     "UnknownSummitError",
     "UnknownTimeZoneError",
+    "UnsafeScenarioError",
     "UnsafeXMLError",
 ]
 
@@ -127,6 +131,10 @@ class OutputPathError(SummitryError, ValueError):
 
 class UnsafeXMLError(ScenarioFormatError):
     """An XML document carries a DOCTYPE, entity declaration or external reference."""
+
+
+class UnsafeScenarioError(ScenarioFormatError):
+    """A scenario file holds a field that would run code when read (a pickle, a Python expression)."""
 
 
 class UnknownNameError(SummitryError, LookupError):
@@ -207,6 +215,10 @@ class AgentCheckError(SummitryError, AssertionError):
 
 class AgentParameterError(SummitryError, ValueError):
     """An agent was given a parameter it does not take, or a value it cannot use."""
+
+
+class MissingExtraError(SummitryError, ImportError):
+    """An optional extra is needed and not installed; the message says how to install it."""
 
 
 class MechanismSetupError(ProtocolError, ValueError):

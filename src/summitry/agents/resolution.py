@@ -35,6 +35,9 @@ PrefixHandler = Callable[[str, Path | None], "AgentFactory"]
 
 _PREFIXES: dict[str, PrefixHandler] = {}
 
+_ADAPTERS = {"negmas": "summitry.interop.negmas"}
+"""Prefixes whose adapter (above this layer) registers itself when imported, on first use of the prefix."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AgentFactory:
@@ -83,6 +86,8 @@ def resolve_agent(text: str, *, base: Path | None = None) -> AgentFactory:
     """
     stripped = text.strip()
     head, sep, rest = stripped.partition(":")
+    if sep and head in _ADAPTERS and head not in _PREFIXES:
+        importlib.import_module(_ADAPTERS[head])  # registers the prefix (negmas: needs summitry[negmas])
     if sep and head in _PREFIXES:
         return _PREFIXES[head](rest, base)
     if head.endswith(".py"):
