@@ -75,6 +75,7 @@ def load_negmas_class(path: str) -> type:
             f"NegMAS negotiator {path!r}: expected a NegMAS SAO negotiator class (SAONegotiator or GBNegotiator), "
             f"got {found!r}"
         )
+    assert isinstance(found, type)  # reason: checked just above
     return found
 
 
@@ -95,6 +96,7 @@ class NegmasNegotiator(Negotiator):
         super().__init__(name=name or negotiator_class.__name__)
         self.negotiator_class = negotiator_class
         self.params = dict(params or {})
+        self._make("summitry")  # refuse parameters the class does not take now, not mid-negotiation
         self.negotiator: Any = None
         self.mechanism: Any = None
         self._parties: tuple[str, ...] = ()
@@ -125,15 +127,18 @@ class NegmasNegotiator(Negotiator):
             ignore_negotiator_exceptions=False,
             name=f"summitry-{view.party}",
         )
-        try:
-            self.negotiator = self.negotiator_class(**{"name": view.party, "id": view.party, **self.params})
-        except TypeError as exc:
-            raise AgentParameterError(f"NegMAS negotiator {self.negotiator_class.__name__}: {exc}") from exc
+        self.negotiator = self._make(view.party)
         for party in self._parties:
             if party == view.party:
                 self.mechanism.add(self.negotiator, ufun=ufun)
             else:
                 self.mechanism.add(_StandIn(name=party, id=party))
+
+    def _make(self, party: str) -> Any:
+        try:
+            return self.negotiator_class(**{"name": party, "id": party, **self.params})
+        except (TypeError, ValueError) as exc:
+            raise AgentParameterError(f"NegMAS negotiator {self.negotiator_class.__name__}: {exc}") from exc
 
     def act(self, observation: Observation) -> Action:
         """Replay the others' actions into the shadow, let the NegMAS negotiator act, and return its action."""

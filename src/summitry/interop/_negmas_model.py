@@ -97,9 +97,7 @@ def negmas_utility(
     else:
         indices = space.all_indices()
         values = utility.batch(indices)
-        mapping = {
-            tuple(outcome): float(u) for outcome, u in zip(space.outcomes(indices), values, strict=True)
-        }
+        mapping = {tuple(outcome): float(u) for outcome, u in zip(space.outcomes(indices), values, strict=True)}
         base = MappingUtilityFunction(
             mapping=mapping, outcome_space=outcome_space, reserved_value=reserved, name=name, default=-math.inf
         )
@@ -210,7 +208,7 @@ def _linear_additive_table(ufun: Any, space: OutcomeSpace, codec: OutcomeCodec) 
     """
     if type(ufun) is not LinearAdditiveUtilityFunction or space.constraints:
         return None
-    total = np.full(1, float(ufun.bias))
+    total = np.full(1, float(getattr(ufun, "_bias", 0.0)))
     for issue, weight, value_function, table in zip(
         space.issues, ufun.weights, ufun.values, codec.to_negmas, strict=True
     ):

@@ -46,7 +46,7 @@ def _make_agent(agent: AgentSource) -> Negotiator:
     if callable(agent):
         made = agent()
         if hasattr(made, "start") and hasattr(made, "act"):
-            return made  # type: ignore[no-any-return]
+            return made
     raise AgentParameterError(
         f"agent: expected a summitry agent spec, negotiator or factory of negotiators, got {agent!r}"
     )

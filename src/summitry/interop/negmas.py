@@ -21,10 +21,11 @@ from summitry.interop._negmas_import import INSTALL_HINT, require_negmas
 
 require_negmas()
 
+from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402  # reason: NegMAS must be checked before the adapters import it
 
-
 from summitry.agents import parse_agent  # noqa: E402
+from summitry.agents.resolution import AgentFactory, register_prefix  # noqa: E402
 from summitry.errors import AgentParameterError  # noqa: E402
 
 from ._from_negmas import NegmasNegotiator, is_negmas_negotiator_class, load_negmas_class  # noqa: E402
@@ -44,6 +45,7 @@ __all__ = [
     "NegmasNegotiator",
     "OutcomeCodec",
     "SummitryNegotiator",
+    "agent_factory",
     "from_negmas",
     "negmas_outcome_space",
     "negmas_scenario",
@@ -88,34 +90,61 @@ def to_negmas(agent: AgentSource, **kwargs: Any) -> SummitryNegotiator:
     return SummitryNegotiator(agent, **kwargs)
 
 
+def agent_factory(rest: str, base: Path | None = None) -> AgentFactory:
+    """Return the factory of ``negmas:<rest>`` (``rest`` is ``package.module:Class[:param=value...]``).
+
+    The class is imported and made once now, so that a wrong name or parameter is reported
+    before any negotiation starts; each negotiator is reported under the whole spec.
+
+    Raises:
+        AgentParameterError: not of that form, or the class cannot be found or made.
+    """
+    label = f"{PREFIX}:{rest.strip()}"
+    module_name, sep, tail = rest.strip().partition(":")
+    if not sep or not module_name or not tail:
+        raise AgentParameterError(f"agent {label!r}: expected negmas:package.module:Class[:param=value...]")
+    class_name, params = parse_agent(tail)
+    negotiator_class = load_negmas_class(f"{module_name}:{class_name}")
+    NegmasNegotiator(negotiator_class, params)  # checks the parameters now
+
+    def make(**given: Any) -> NegmasNegotiator:
+        return NegmasNegotiator(negotiator_class, given, name=label)
+
+    return AgentFactory(label=label, make_one=make, params=params)
+
+
 def negotiator_from_spec(text: str) -> NegmasNegotiator:
     """Return the negotiator named ``negmas:package.module:Class[:param=value...]``, reported under ``text``.
 
     Raises:
         AgentParameterError: not of that form, or the class cannot be found.
     """
-    spec = text.strip()
-    prefix, _, rest = spec.partition(":")
+    prefix, _, rest = text.strip().partition(":")
     if prefix != PREFIX or not rest:
         raise AgentParameterError(f"agent {text!r}: expected negmas:package.module:Class[:param=value...]")
-    module_name, sep, tail = rest.partition(":")
-    if not sep:
-        raise AgentParameterError(f"agent {text!r}: expected negmas:package.module:Class (a ':' before the class)")
-    class_name, params = parse_agent(tail)
-    return from_negmas(f"{module_name}:{class_name}", name=spec, **params)
+    negotiator = agent_factory(rest).make()
+    assert isinstance(negotiator, NegmasNegotiator)  # reason: agent_factory makes only these
+    return negotiator
 
 
-def negmas_scenario(scenario: Any) -> Any:
+register_prefix(PREFIX, agent_factory, replace=True)
+
+
+def negmas_scenario(scenario: Any, *, discount: bool = True) -> Any:
     """Return a NegMAS ``Scenario`` with ``scenario``'s outcome space and utility functions (same values).
 
-    Discount factors become NegMAS ``ExpDiscountedUFun`` s over relative time.
+    Discount factors become NegMAS ``ExpDiscountedUFun`` s over relative time (left out when
+    ``discount`` is False).
     """
     from negmas.inout import Scenario as NegmasScenario
 
     outcome_space = negmas_outcome_space(scenario.space, name=scenario.name)
     ufuns = tuple(
         negmas_utility(
-            party.utility, outcome_space, discount_factor=party.utility.discount_factor, name=party.name
+            party.utility,
+            outcome_space,
+            discount_factor=party.utility.discount_factor if discount else None,
+            name=party.name,
         )
         for party in scenario.parties
     )
