@@ -13,3 +13,4 @@ from summitry.cli import tournament  # noqa: F401
 from summitry.cli import serve  # noqa: F401
 from summitry.cli import envoy  # noqa: F401
 from summitry.cli import db  # noqa: F401
+from summitry.cli import agents  # noqa: F401

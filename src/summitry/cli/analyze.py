@@ -13,6 +13,7 @@ from rich.text import Text
 from summitry.analysis import POINT_LABELS, BargainingPoint, ScenarioAnalysis, analyze
 from summitry.cli import app
 from summitry.cli._paths import check_output_file
+from summitry.cli._profiles import PROFILES_OPTION, profile_list
 from summitry.cli._render import console, handles_errors, print_json
 from summitry.formats import load_scenario
 from summitry.model import Outcome, OutcomeSpace
@@ -31,11 +32,12 @@ def analyze_command(
         Path | None, typer.Option("--plot", metavar="FILE.png", help="Also draw the utility space to a PNG.")
     ] = None,
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
+    profiles: str | None = PROFILES_OPTION,
 ) -> None:
     """Show the Pareto frontier, Nash, Kalai–Smorodinsky, max-welfare and egalitarian points."""
     if plot is not None:
         check_output_file(plot, "--plot", suffixes=(".png", ".svg", ".pdf"))
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(scenario, profiles=profile_list(profiles))
     result = analyze(loaded)
     if plot is not None:
         from summitry.plots import plot_utility_space

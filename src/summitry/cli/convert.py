@@ -8,6 +8,7 @@ import typer
 
 from summitry.cli import app
 from summitry.cli._paths import check_output_file, check_output_folder
+from summitry.cli._profiles import PROFILES_OPTION, profile_list
 from summitry.cli._render import console, err_console, handles_errors
 from summitry.formats import conversion_notes, load_scenario, save_scenario
 from summitry.formats.loading import Format
@@ -35,6 +36,7 @@ def convert(
     ),
     output_format: _Format | None = _FORMAT_OPTION,
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
+    profiles: str | None = PROFILES_OPTION,
 ) -> None:
     """Convert a scenario between the native, GENIUS XML and GeniusWeb JSON formats."""
     kind: Format | None = output_format.value if output_format is not None else None
@@ -42,7 +44,7 @@ def convert(
         check_output_folder(target, "OUT")
     else:
         check_output_file(target, "OUT")
-    scenario = load_scenario(source)
+    scenario = load_scenario(source, profiles=profile_list(profiles))
     written = save_scenario(scenario, target, format=kind)
     for note in conversion_notes(scenario, kind or "native"):
         err_console.print(f"note: {note}", markup=False)

@@ -9,6 +9,7 @@ import typer
 
 from summitry.agents import DEFAULT_VOTER
 from summitry.cli import app
+from summitry.cli._profiles import PROFILES_OPTION, profile_list
 from summitry.cli._render import handles_errors
 from summitry.cli.negotiate import run_and_show
 
@@ -43,10 +44,12 @@ def mediate_command(
     plot: Annotated[Path | None, typer.Option("--plot", metavar="FILE.png", help="Draw the negotiation.")] = None,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the live view."),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
+    profiles: str | None = PROFILES_OPTION,
 ) -> None:
     """Mediate SCENARIO with a single negotiating text; show the proposals, the result and its distances."""
     run_and_show(
         scenario, agents, protocol="mediation",
         settings={"rounds": rounds, "seconds": seconds, "amendments": amendments},
         seed=seed, outputs=(trace_file, plot, as_json), embed=trace_embed,
+        profiles=profile_list(profiles),
     )  # fmt: skip

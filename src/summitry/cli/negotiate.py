@@ -12,6 +12,7 @@ import typer
 from summitry.agents import REGISTRY, negotiator_from_text
 from summitry.cli import app
 from summitry.cli._paths import check_output_file
+from summitry.cli._profiles import PROFILES_OPTION, profile_list
 from summitry.cli._render import console, fail, handles_errors, print_json
 from summitry.errors import MechanismSetupError
 from summitry.formats import load_scenario
@@ -53,11 +54,13 @@ def negotiate_command(
     plot: Annotated[Path | None, typer.Option("--plot", metavar="FILE.png", help="Draw the negotiation.")] = None,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the live view."),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
+    profiles: str | None = PROFILES_OPTION,
 ) -> None:
     """Negotiate SCENARIO by stacked alternating offers; show each offer, the result and its distances."""
     run_and_show(
         scenario, agents, protocol="sao", settings={"rounds": rounds, "seconds": seconds},
         seed=seed, outputs=(trace_file, plot, as_json), embed=trace_embed,
+        profiles=profile_list(profiles),
     )  # fmt: skip
 
 
@@ -70,6 +73,7 @@ def run_and_show(
     seed: int,
     outputs: tuple[Path | None, Path | None, bool],
     embed: bool = False,
+    profiles: list[str] | None = None,
 ) -> Trace:
     """Return the trace of one run, after showing it (live lines or JSON) and writing the outputs.
 
@@ -88,7 +92,7 @@ def run_and_show(
         check_output_file(trace_file, "--trace")
     if plot is not None:
         check_output_file(plot, "--plot", suffixes=FIGURE_SUFFIXES)
-    scenario = load_scenario(scenario_ref)
+    scenario = load_scenario(scenario_ref, profiles=profiles)
     labels = _labels(agents, scenario, protocol)
     negotiators = [negotiator_from_text(label) for label in labels]
     rounds, seconds = deadline_for(scenario, settings.get("rounds"), settings.get("seconds"))

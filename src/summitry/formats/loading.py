@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -20,11 +22,13 @@ __all__ = [
     "detect_format",
     "load_scenario",
     "save_scenario",
+    "select_profiles",
     "shipped_scenarios",
 ]
 
-Format = Literal["native", "genius", "geniusweb"]
+Format = Literal["native", "genius", "geniusweb", "negmas"]
 FORMATS: tuple[Format, ...] = ("native", "genius", "geniusweb")
+"""The formats summitry writes (it also reads NegMAS scenario folders)."""
 NATIVE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -63,15 +67,17 @@ def detect_format(path: Path) -> Format:
     Raises:
         ScenarioFormatError: nothing recognisable is there.
     """
-    from . import geniusweb
+    from . import geniusweb, negmas_files
 
     if path.is_dir():
         if any(path.glob("*.xml")):
             return "genius"
         if geniusweb.find_domain_file(path) is not None:
             return "geniusweb"
+        if negmas_files.is_negmas_folder(path):
+            return "negmas"
         raise ScenarioFormatError(
-            f"{path}: folder holds neither GENIUS XML files nor a GeniusWeb JSON domain "
+            f"{path}: folder holds neither GENIUS XML files nor a GeniusWeb JSON domain, nor a NegMAS domain file "
             "(to load a native scenario, name its .yaml/.json file)"
         )
     suffix = path.suffix.lower()
@@ -79,6 +85,8 @@ def detect_format(path: Path) -> Format:
         return "genius"
     if suffix == ".json" and (geniusweb.is_domain_file(path) or geniusweb.is_profile_file(path)):
         return "geniusweb"
+    if suffix in negmas_files.SUFFIXES and negmas_files.is_negmas_domain_file(path):
+        return "negmas"
     if suffix in NATIVE_SUFFIXES:
         return "native"
     raise ScenarioFormatError(
@@ -87,18 +95,51 @@ def detect_format(path: Path) -> Format:
     )
 
 
-def load_scenario(ref: str | os.PathLike[str]) -> Scenario:
+def load_scenario(ref: str | os.PathLike[str], *, profiles: Sequence[str] | None = None) -> Scenario:
     """Return the scenario ``ref`` names.
 
     ``ref`` is a native ``.yaml``/``.yml``/``.json`` file, a GENIUS folder or domain file,
-    a GeniusWeb folder or domain file, or the name of a shipped scenario (see
-    :func:`shipped_scenarios`).
+    a GeniusWeb folder or domain file, a NegMAS scenario folder or domain file, or the name
+    of a shipped scenario (see :func:`shipped_scenarios`). ``profiles`` chooses which
+    parties take part and in which order (see :func:`select_profiles`).
 
     Raises:
         UnknownScenarioError: no such file or folder, and no shipped scenario of that name.
-        ScenarioFormatError: the file exists but cannot be read as a scenario.
+        ScenarioFormatError: the file exists but cannot be read as a scenario, or a profile
+            is not one of its parties.
     """
-    from . import genius, geniusweb
+    scenario = _load(ref)
+    return scenario if profiles is None else select_profiles(scenario, profiles)
+
+
+def select_profiles(scenario: Scenario, profiles: Sequence[str]) -> Scenario:
+    """Return ``scenario`` with only the parties named by ``profiles``, in that order.
+
+    A profile is a party's name or its file (``a.xml`` and ``profiles/a.json`` name party
+    ``a``: GENIUS, GeniusWeb and NegMAS parties are named after their profile files).
+
+    Raises:
+        ScenarioFormatError: an unknown profile (the message lists them), one given twice,
+            or fewer than two.
+    """
+    names = [part.strip() for part in profiles if part.strip()]
+    chosen = []
+    for name in names:
+        match = name if name in scenario.party_names else Path(name).stem
+        if match not in scenario.party_names:
+            raise ScenarioFormatError(
+                f"profiles: {name!r} is not a profile of {scenario.name!r}; its profiles: {list(scenario.party_names)}"
+            )
+        chosen.append(match)
+    if len(set(chosen)) != len(chosen):
+        raise ScenarioFormatError(f"profiles: a profile is given twice in {names}")
+    if len(chosen) < 2:
+        raise ScenarioFormatError(f"profiles: expected at least two profiles, got {names}")
+    return dataclasses.replace(scenario, parties=tuple(scenario.party(name) for name in chosen))
+
+
+def _load(ref: str | os.PathLike[str]) -> Scenario:
+    from . import genius, geniusweb, negmas_files
     from .native import read_native
 
     text = os.fspath(ref)
@@ -109,6 +150,8 @@ def load_scenario(ref: str | os.PathLike[str]) -> Scenario:
             return genius.read_genius(path)
         if kind == "geniusweb":
             return geniusweb.read_geniusweb(path if path.is_dir() else path.parent)
+        if kind == "negmas":
+            return negmas_files.read_negmas(path)
         return read_native(path)
     shipped = shipped_scenarios()
     if not _looks_like_path(text) and text in shipped:

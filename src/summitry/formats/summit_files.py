@@ -48,6 +48,14 @@ class NegotiationEntry(StrictModel):
     rounds: int | None = Field(default=None, ge=1)
     seed: int | None = None
     amendments: bool = False
+    profiles: list[str] = Field(default_factory=list)
+
+    @field_validator("profiles", mode="before")
+    @classmethod
+    def _profiles_shape(cls, value: Any) -> Any:
+        if isinstance(value, str):  # "a.xml,b.xml", as on the command line
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
 
     @field_validator("agents", mode="before")
     @classmethod
@@ -278,6 +286,7 @@ def _negotiation(entry: NegotiationEntry) -> LinkedNegotiation:
         rounds=entry.rounds,
         seed=entry.seed,
         amendments=entry.amendments,
+        profiles=tuple(entry.profiles),
     )
 
 

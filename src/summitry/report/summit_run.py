@@ -83,7 +83,7 @@ def run_summit(agenda: Agenda, *, progress: Callable[[str], None] | None = None)
 def _run_meeting(meeting: Meeting, say: Callable[[str], None]) -> NegotiationReport:
     linked = meeting.negotiation
     assert linked is not None  # reason: the caller only passes meetings with a negotiation
-    scenario = load_scenario(linked.scenario)
+    scenario = load_scenario(linked.scenario, profiles=linked.profiles or None)
     agents = _agents_in_party_order(scenario, linked.agents, linked.parties, linked.protocol)
     trace = negotiate(
         scenario,

@@ -42,7 +42,9 @@ class LinkedNegotiation:
     optionally names the party each agent plays, in the same order (empty: the scenario's order).
     An empty ``agents`` means "the protocol's defaults". ``rounds`` / ``seed`` override the
     scenario's deadline and make the run reproducible. ``amendments`` (mediation only) lets the
-    parties redraft the text, each proposing edits that the mediator merges.
+    parties redraft the text, each proposing edits that the mediator merges. ``profiles`` chooses
+    which profiles of the scenario take part and in which order (a GENIUS folder with more than
+    two; empty: all of them).
     """
 
     scenario: str
@@ -52,9 +54,11 @@ class LinkedNegotiation:
     rounds: int | None = None
     seed: int | None = None
     amendments: bool = False
+    profiles: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "agents", tuple(self.agents))
+        object.__setattr__(self, "profiles", tuple(self.profiles))
         if self.amendments and self.protocol != "mediation":
             raise AgendaError(
                 f"negotiation.amendments: only mediation takes amendments, but the protocol is {self.protocol!r}"
