@@ -92,3 +92,31 @@ meetings:
     negotiation = agenda.meetings[0].negotiation
     assert negotiation is not None
     assert negotiation.profiles == ("laptop_reseller_utility.xml", "laptop_seller_utility.xml")
+
+
+def test_tournament_spec_profiles(three_profiles: Path, tmp_path: Path) -> None:
+    """A tournament scenario written ``{scenario, profiles}`` plays those profiles, named ``FOLDER [a,b]``."""
+    from summitry.tournament import InProcessBackend, parse_tournament_spec, run_tournament
+
+    text = f"""
+name: profiles
+agents: [boulware, conceder, micro]
+scenarios:
+  - {{scenario: {three_profiles}, profiles: [laptop_seller_utility.xml, laptop_reseller_utility.xml]}}
+  - {three_profiles}
+rounds: 10
+"""
+    spec = parse_tournament_spec(text, base=tmp_path)
+    assert spec.scenarios[0] == f"{three_profiles} [laptop_seller_utility.xml,laptop_reseller_utility.xml]"
+    assert spec.parties == (2, 3)
+    assert spec.profiles[0] == ("laptop_seller_utility.xml", "laptop_reseller_utility.xml") and spec.profiles[1] == ()
+    summary = run_tournament(spec, tmp_path / "out", InProcessBackend())
+    assert summary.failed == 0 and summary.ran == summary.total > 0
+
+
+def test_tournament_spec_without_profiles_keeps_its_digest() -> None:
+    """Specs that name no profiles are the same tournament as before profiles existed (results folders resume)."""
+    from summitry.tournament import parse_tournament_spec
+
+    spec = parse_tournament_spec("name: t\nagents: [boulware, conceder]\nscenarios: [hanoi-deal]\n")
+    assert "profiles" not in spec.canonical()

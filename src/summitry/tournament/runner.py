@@ -45,6 +45,7 @@ class RunSettings:
     seconds: float | None
     timeout: float
     base: str
+    profiles: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def of(cls, spec: TournamentSpec) -> RunSettings:
@@ -57,10 +58,11 @@ class RunSettings:
             seconds=spec.seconds,
             timeout=spec.timeout,
             base=spec.base,
+            profiles=spec.profiles,
         )
 
 
-_SCENARIOS: dict[str, tuple[Scenario, ScenarioAnalysis]] = {}
+_SCENARIOS: dict[tuple[str, tuple[str, ...]], tuple[Scenario, ScenarioAnalysis]] = {}
 _AGENTS: dict[tuple[str, str], AgentFactory] = {}
 
 
@@ -72,7 +74,8 @@ def run_chunk(settings: RunSettings, tasks: list[NegotiationTask]) -> list[Recor
 def run_negotiation(settings: RunSettings, task: NegotiationTask) -> Record:
     """Return the record of one negotiation: agreement, both utilities, distances and any failure."""
     started = time.perf_counter()
-    scenario, analysis = _scenario(settings.scenario_refs[task.scenario])
+    chosen = settings.profiles[task.scenario] if settings.profiles else ()
+    scenario, analysis = _scenario(settings.scenario_refs[task.scenario], chosen)
     rounds, seconds = settings.rounds, settings.seconds
     rounds, seconds = deadline_for(scenario, rounds, seconds)
     mechanism = make_mechanism(settings.protocol, scenario, settings={"rounds": rounds, "seconds": seconds})
@@ -142,11 +145,11 @@ class _Deferred:
         raise RuntimeError("act before start")  # the mechanism always starts negotiators first
 
 
-def _scenario(ref: str) -> tuple[Scenario, ScenarioAnalysis]:
-    cached = _SCENARIOS.get(ref)
+def _scenario(ref: str, profiles: tuple[str, ...] = ()) -> tuple[Scenario, ScenarioAnalysis]:
+    cached = _SCENARIOS.get((ref, profiles))
     if cached is None:
-        scenario = load_scenario(ref)
-        cached = _SCENARIOS[ref] = (scenario, analyze(scenario))
+        scenario = load_scenario(ref, profiles=profiles or None)
+        cached = _SCENARIOS[(ref, profiles)] = (scenario, analyze(scenario))
     return cached
 
 

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from summitry.agents import resolve_agent
 from summitry.errors import SummitryError, TournamentSpecError
@@ -40,10 +40,27 @@ DEFAULT_TIMEOUT = 60.0
 """Seconds a negotiation may run before the agent acting is declared hung."""
 
 
+class _ScenarioEntry(StrictModel):
+    """``{scenario: FOLDER, profiles: [a.xml, b.xml]}``: some profiles of a scenario, in this order."""
+
+    scenario: Annotated[str, Field(min_length=1)]
+    profiles: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=2)]
+
+    @field_validator("profiles", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @property
+    def label(self) -> str:
+        """Return how results name this entry: ``FOLDER [a.xml,b.xml]``."""
+        return f"{self.scenario} [{','.join(self.profiles)}]"
+
+
 class _SpecFile(StrictModel):
     name: Annotated[str, Field(min_length=1)]
     agents: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
-    scenarios: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    scenarios: Annotated[list[Annotated[str, Field(min_length=1)] | _ScenarioEntry], Field(min_length=1)]
     protocol: Literal["sao", "mediation"] = "sao"
     rounds: Annotated[int, Field(ge=1)] | None = None
     seconds: Annotated[float, Field(gt=0)] | None = None
@@ -62,7 +79,9 @@ class TournamentSpec:
     ``agents`` and ``scenarios`` are the texts as written (they name the agents and scenarios
     in results and reports); ``scenario_refs`` are what to load (paths made absolute against
     the spec's folder ``base``, shipped names as they are); ``parties`` the number of parties
-    of each scenario.
+    of each scenario. ``profiles`` (empty, or one tuple per scenario, empty for "all") chooses
+    which profiles of a scenario take part, in order: a scenario written
+    ``{scenario: FOLDER, profiles: [a.xml, b.xml]}`` is named ``FOLDER [a.xml,b.xml]``.
     """
 
     name: str
@@ -79,6 +98,7 @@ class TournamentSpec:
     seed: int = 0
     sample: int | None = None
     timeout: float = DEFAULT_TIMEOUT
+    profiles: tuple[tuple[str, ...], ...] = ()
     base: str = field(default=".", compare=False)
 
     def __post_init__(self) -> None:
@@ -93,6 +113,8 @@ class TournamentSpec:
         """Return the spec as plain values (what decides whether two specs are the same tournament)."""
         data = asdict(self)
         del data["base"]
+        if not any(self.profiles):
+            del data["profiles"]  # specs without profiles keep the digest they had before profiles existed
         return data
 
     def digest(self) -> str:
@@ -135,11 +157,17 @@ def parse_tournament_spec(text: str, *, source: str = "<tournament>", base: Path
             raise TournamentSpecError(f"{source}: agents[{index}]: {exc}{lines.of(('agents', index))}") from None
     refs: list[str] = []
     parties: list[int] = []
-    for index, scenario_text in enumerate(model.scenarios):
+    labels: list[str] = []
+    profiles: list[tuple[str, ...]] = []
+    for index, written in enumerate(model.scenarios):
+        scenario_text = written if isinstance(written, str) else written.scenario
+        chosen = () if isinstance(written, str) else tuple(written.profiles)
+        labels.append(written if isinstance(written, str) else written.label)
+        profiles.append(chosen)
         candidate = base / scenario_text
         ref = str(candidate.resolve()) if candidate.exists() else scenario_text
         try:
-            scenario = load_scenario(ref)
+            scenario = load_scenario(ref, profiles=chosen or None)
         except SummitryError as exc:
             raise TournamentSpecError(f"{source}: scenarios[{index}]: {exc}{lines.of(('scenarios', index))}") from None
         refs.append(ref)
@@ -154,8 +182,9 @@ def parse_tournament_spec(text: str, *, source: str = "<tournament>", base: Path
         return TournamentSpec(
             name=model.name,
             agents=tuple(model.agents),
-            scenarios=tuple(model.scenarios),
+            scenarios=tuple(labels),
             scenario_refs=tuple(refs),
+            profiles=tuple(profiles) if any(profiles) else (),
             parties=tuple(parties),
             protocol=model.protocol,
             rounds=model.rounds,
