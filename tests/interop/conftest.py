@@ -50,3 +50,11 @@ def offers_in_negmas(mechanism: Any) -> list[tuple[str, tuple[Any, ...]]]:
         last = state.step
         if not state.running:
             return offers
+
+
+def scenario_at_or_skip(name: str) -> Scenario:
+    """Return the shared GENIUS scenario ``name``, or skip the test visibly when ../shared is absent."""
+    folder = SHARED_GENIUS / name
+    if not folder.is_dir():
+        pytest.skip(f"shared GENIUS scenario absent at {folder}")
+    return scenario_at(folder)

@@ -20,7 +20,7 @@ import pytest
 
 from summitry.protocols import negotiate
 
-from .conftest import offers_in_negmas, scenario_at, shared_or_skip
+from .conftest import offers_in_negmas, scenario_at, scenario_at_or_skip, shared_or_skip
 
 negmas = pytest.importorskip("negmas", reason="NegMAS (dev extra) is needed for the interop tests")
 pytestmark = pytest.mark.negmas
@@ -76,3 +76,31 @@ def _cases() -> list[object]:
 def test_same_offers_and_agreement_as_in_negmas(folder: Path, pair: tuple[type, type]) -> None:
     """A NegMAS pair offers the same outcomes, round by round, and agrees on the same outcome, in both engines."""
     _both_ways(folder, *pair)
+
+
+def test_three_parties_make_the_same_offers_as_in_negmas() -> None:
+    """Multilateral: three NegMAS negotiators (a round is three steps) match NegMAS offer for offer."""
+    kinds = (BoulwareTBNegotiator, ConcederTBNegotiator, LinearTBNegotiator)
+    from summitry.model import LinearAdditive, Party, Scenario, TableValue
+
+    base = scenario_at_or_skip("Laptop")
+    first = base.parties[0].utility
+    assert isinstance(first, LinearAdditive)
+    flipped = LinearAdditive(
+        space=base.space,
+        weights=tuple(reversed(first.weights)),
+        values=tuple(
+            TableValue(evaluations={v: float(i + 1) for i, v in enumerate(issue.values)}) for issue in base.space.issues
+        ),
+    )
+    scenario = Scenario(name="three", space=base.space, parties=(*base.parties, Party(name="third", utility=flipped)))
+    theirs = negmas_scenario(scenario)
+    mechanism = SAOMechanism(outcome_space=theirs.outcome_space, n_steps=ROUNDS * 3, one_offer_per_step=True)
+    for kind, party, ufun in zip(kinds, scenario.party_names, theirs.ufuns, strict=True):
+        mechanism.add(kind(name=party, id=party), ufun=ufun)
+    expected = offers_in_negmas(mechanism)
+    trace = negotiate(scenario, [from_negmas(kind) for kind in kinds], rounds=ROUNDS, seed=0)
+    made = [(e.party, e.outcome) for e in trace.events if e.kind == "offer"]
+    assert made == expected and len({party for party, _ in made}) == 3
+    agreement = mechanism.state.agreement
+    assert trace.result.agreement == (None if agreement is None else tuple(agreement))

@@ -149,6 +149,7 @@ class NegmasNegotiator(Negotiator):
         state = self.mechanism.state
         if not state.running and state.started:
             return EndNegotiation(party=party)
+        accepted_before = state.n_acceptances
         self.mechanism.step()
         self._stepped += 1
         state = self.mechanism.state
@@ -156,7 +157,7 @@ class NegmasNegotiator(Negotiator):
         if mine and mine[-1] is not None:
             self._replayed_offers += 1
             return Offer(party=party, outcome=tuple(mine[-1]))
-        if state.agreement is not None or (state.running and observation.standing_offer is not None):
+        if state.agreement is not None or (state.running and state.n_acceptances > accepted_before):
             return Accept(party=party)
         return EndNegotiation(party=party)
 
