@@ -80,7 +80,7 @@ def test_same_offers_and_agreement_as_in_negmas(folder: Path, pair: tuple[type, 
 
 def test_three_parties_make_the_same_offers_as_in_negmas() -> None:
     """Multilateral: three NegMAS negotiators (a round is three steps) match NegMAS offer for offer."""
-    kinds = (BoulwareTBNegotiator, ConcederTBNegotiator, LinearTBNegotiator)
+    kinds = (BoulwareTBNegotiator, BoulwareTBNegotiator, LinearTBNegotiator)
     from summitry.model import LinearAdditive, Party, Scenario, TableValue
 
     base = scenario_at_or_skip("Laptop")
