@@ -8,7 +8,10 @@ Run:  .venv/bin/python benchmarks/tournament_bench.py [--part all|negmas|scaling
    serial: ``njobs=-1``, results saved to a temporary folder, no figures), then summitry's
    ``run_tournament`` with the equivalent built-ins (``boulware``, ``hardliner``,
    ``naive-tit-for-tat``) on the same scenarios and settings in this process (``-j 1``),
-   results stored in SQLite. Printed: negotiations, seconds and negotiations per second.
+   results stored in SQLite; then the *mixed* row: ``boulware`` with NegMAS's ``ToughNegotiator``
+   and ``NaiveTitForTatNegotiator`` named ``negmas:...`` in one summitry tournament (each NegMAS
+   negotiator plays through its own NegMAS mechanism; see docs/interop.md). Printed:
+   negotiations, seconds and negotiations per second.
 2. **Scaling** (``--part scaling``): the summitry tournament, repeated to a few thousand
    negotiations, on 1 and then 2 local worker processes.
 3. **Memory** (``--part memory``): the peak resident memory of a fresh process running a
@@ -31,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GENIUS = ROOT / ".." / "shared" / "scenarios" / "genius"
 SUMMITRY_AGENTS = ["boulware", "hardliner", "naive-tit-for-tat"]
+MIXED_AGENTS = ["boulware", "negmas:negmas.sao:ToughNegotiator", "negmas:negmas.sao:NaiveTitForTatNegotiator"]
+"""The mixed row: a summitry agent and two NegMAS negotiators in one summitry tournament (summitry[negmas])."""
 
 
 def genius_folders(limit: int | None) -> list[Path]:
@@ -125,6 +130,10 @@ def side_by_side(args: argparse.Namespace) -> None:
     negmas_name = f"NegMAS {_negmas_version()} cartesian_tournament"
     print(f"| {negmas_name} | {theirs} | {their_seconds:.1f} | {theirs / their_seconds:.1f} |")
     print(f"| summitry run_tournament (-j 1) | {ours} | {our_seconds:.1f} | {ours / our_seconds:.1f} |")
+    mixed_spec = spec_text("bench-mixed", [str(f) for f in folders], args.repetitions, args.rounds, MIXED_AGENTS)
+    mixed, mixed_seconds = run_summitry(mixed_spec, 1)
+    label = "summitry run_tournament (-j 1), mixed: boulware + NegMAS's Tough and NaiveTitForTat"
+    print(f"| {label} | {mixed} | {mixed_seconds:.1f} | {mixed / mixed_seconds:.1f} |")
     print(f"\nsummitry / NegMAS: {(ours / our_seconds) / (theirs / their_seconds):.1f}x negotiations per second")
 
 
