@@ -94,6 +94,10 @@ def _load(path: Path) -> Any:
         mark = exc.problem_mark
         line = f":{mark.line + 1}" if mark is not None else ""
         raise ScenarioFormatError(f"{path}{line}: malformed YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioFormatError(f"{path}: malformed YAML: {exc}") from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a value PyYAML cannot build (a bad date)
+        raise ScenarioFormatError(f"{path}: malformed YAML: {type(exc).__name__}: {exc}") from None
 
 
 def _refuse_code(value: Any, path: Path, field: str) -> None:
