@@ -7,12 +7,14 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import typer
-from rich.console import Console
 
 from summitry.errors import SummitryError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["console", "err_console", "fail", "handles_errors", "print_json"]
 
@@ -36,9 +38,60 @@ def _terminal_size() -> tuple[int | None, int | None]:
     return None, None
 
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["console", "err_console", "fail", "handles_errors", "print_json"]
+
+
+def _terminal_size() -> tuple[int | None, int | None]:
+    """Return the terminal's (columns, lines) where rich would otherwise assume 80 columns.
+
+    rich reads the size of whichever standard stream is a terminal, but gives a "dumb"
+    terminal (``TERM=dumb``, as in Emacs shells and some CI consoles) 80 columns whatever its
+    real width; tables were then cut at 80 columns in wider windows. ``COLUMNS`` still wins.
+    """
+    if os.environ.get("COLUMNS", "").isdigit() or os.environ.get("TERM", "").lower() not in ("dumb", "unknown"):
+        return None, None
+    for descriptor in (1, 2, 0):
+        try:
+            size = os.get_terminal_size(descriptor)
+        except (OSError, ValueError):
+            continue
+        if size.columns > 0:
+            return size.columns, size.lines or 25
+    return None, None
+
+
+class _LazyConsole:
+    """A rich ``Console`` built on first use, so that commands printing only JSON never import rich."""
+
+    __slots__ = ("_console", "_options")
+
+    def __init__(self, **options: Any) -> None:
+        object.__setattr__(self, "_options", options)
+        object.__setattr__(self, "_console", None)
+
+    def _real(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            object.__setattr__(self, "_console", Console(**self._options))
+        return cast("Console", self._console)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._real(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._real(), name)
+
+
 _COLUMNS, _LINES = _terminal_size()
-console = Console(highlight=False, soft_wrap=True, width=_COLUMNS, height=_LINES)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+console = cast("Console", _LazyConsole(highlight=False, soft_wrap=True, width=_COLUMNS, height=_LINES))
+err_console = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
 
 P = ParamSpec("P")
 R = TypeVar("R")

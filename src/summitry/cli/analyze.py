@@ -7,8 +7,6 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from summitry.analysis import POINT_LABELS, BargainingPoint, ScenarioAnalysis, analyze
 from summitry.cli import app
@@ -109,6 +107,9 @@ def _number(x: float) -> str:
 
 
 def _print_tables(result: ScenarioAnalysis) -> None:
+    from rich.table import Table  # only the table view needs them (not --json)
+    from rich.text import Text
+
     space = result.scenario.space
     console.print(Text.assemble(("Scenario ", ""), (result.name, "bold")))
     sizes = f"{result.outcomes:,} feasible outcomes"

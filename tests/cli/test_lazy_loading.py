@@ -1,0 +1,101 @@
+"""The CLI loads a command's module only when that command runs, and so only the libraries it needs.
+
+Each check runs in a fresh interpreter: what matters is what a new ``summitry`` process
+imports, which the test process (where every command is registered) cannot show.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from summitry.cli import _register, app
+from summitry.cli._commands import COMMANDS
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+LAPTOP = SHARED / "scenarios" / "genius" / "Laptop"
+
+HEAVY = ("matplotlib", "jinja2", "ortools", "icalendar")
+"""Libraries that only some commands need (plots, the HTML report, road-map solving, calendars)."""
+
+
+def _modules_after(code: str) -> set[str]:
+    """Return the modules a fresh interpreter has imported after running ``code``."""
+    script = (
+        f"import sys, json\n{code}\nsys.stdout.flush()\nprint('\\n@@MODULES@@' + json.dumps(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "COLUMNS": "100"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    return set(json.loads(result.stdout.rsplit("@@MODULES@@", 1)[1]))
+
+
+def _run_cli(*args: str) -> str:
+    return (
+        "import summitry.cli\n"
+        f"sys.argv = ['summitry', *{list(args)!r}]\n"
+        "try:\n"
+        "    summitry.cli.main()\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+    )
+
+
+def test_importing_the_cli_loads_no_command_and_no_heavy_library() -> None:
+    loaded = _modules_after("import summitry.cli")
+    unwanted = (
+        *HEAVY,
+        "numpy",
+        "pydantic",
+        "yaml",
+        "rich.table",
+        "rich.console",
+        "summitry.formats",
+        "summitry.analysis",
+        "summitry.agents",
+        "summitry.protocols",
+    )
+    assert sorted(m for m in unwanted if m in loaded) == []
+    assert sorted(m for m in loaded if m.startswith("summitry.cli.") and m != "summitry.cli._commands") == []
+
+
+def test_help_lists_every_command_without_loading_one() -> None:
+    loaded = _modules_after(_run_cli("--help"))
+    assert sorted(m for m in loaded if m.startswith("summitry.cli.") and m != "summitry.cli._commands") == []
+    assert sorted(m for m in (*HEAVY, "numpy", "pydantic", "yaml") if m in loaded) == []
+
+
+def test_help_is_the_same_with_every_command_loaded() -> None:
+    """`summitry --help` from the table of contents equals the help of the fully loaded app."""
+    env = {**os.environ, "COLUMNS": "100"}
+    outputs = []
+    for register in ("", "c._register(); "):
+        code = f"import sys, summitry.cli as c; {register}sys.argv = ['summitry', '--help']; c.main()"
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        outputs.append(result.stdout)
+    lazy, full = outputs
+    assert lazy == full
+    for name in COMMANDS:
+        assert f"│ {name} " in lazy
+
+
+@pytest.mark.skipif(not LAPTOP.is_dir(), reason="../shared/scenarios/genius/Laptop is absent")
+def test_analyze_json_loads_none_of_the_heavy_libraries() -> None:
+    loaded = _modules_after(_run_cli("analyze", str(LAPTOP), "--json"))
+    assert "summitry.cli.analyze" in loaded
+    assert sorted(m for m in (*HEAVY, "yaml", "rich.table", "summitry.agents") if m in loaded) == []
+
+
+def test_the_table_of_contents_matches_the_commands_the_modules_register() -> None:
+    """Every registered command is in COMMANDS, with the first paragraph of its help as its line."""
+    _register()
+    group = typer.main.get_group(app)
+    assert list(group.commands) == list(COMMANDS)
+    for name, command in group.commands.items():
+        first = (command.help or "").split("\n\n", 1)[0]
+        assert " ".join(first.split()) == COMMANDS[name][1], name
