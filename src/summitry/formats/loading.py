@@ -67,13 +67,15 @@ def detect_format(path: Path) -> Format:
     Raises:
         ScenarioFormatError: nothing recognisable is there.
     """
-    from . import geniusweb, negmas_files
-
     if path.is_dir():
         if any(path.glob("*.xml")):
             return "genius"
+        from . import geniusweb  # each reader is imported only when its format is at hand
+
         if geniusweb.find_domain_file(path) is not None:
             return "geniusweb"
+        from . import negmas_files
+
         if negmas_files.is_negmas_folder(path):
             return "negmas"
         raise ScenarioFormatError(
@@ -83,8 +85,13 @@ def detect_format(path: Path) -> Format:
     suffix = path.suffix.lower()
     if suffix == ".xml":
         return "genius"
-    if suffix == ".json" and (geniusweb.is_domain_file(path) or geniusweb.is_profile_file(path)):
-        return "geniusweb"
+    if suffix == ".json":
+        from . import geniusweb
+
+        if geniusweb.is_domain_file(path) or geniusweb.is_profile_file(path):
+            return "geniusweb"
+    from . import negmas_files
+
     if suffix in negmas_files.SUFFIXES and negmas_files.is_negmas_domain_file(path):
         return "negmas"
     if suffix in NATIVE_SUFFIXES:
@@ -139,19 +146,24 @@ def select_profiles(scenario: Scenario, profiles: Sequence[str]) -> Scenario:
 
 
 def _load(ref: str | os.PathLike[str]) -> Scenario:
-    from . import genius, geniusweb, negmas_files
-    from .native import read_native
-
     text = os.fspath(ref)
     path = Path(text).expanduser()
     if path.exists():
-        kind = detect_format(path)
+        kind = detect_format(path)  # then only that format's reader (and its schemas) is imported
         if kind == "genius":
-            return genius.read_genius(path)
+            from .genius import read_genius
+
+            return read_genius(path)
         if kind == "geniusweb":
-            return geniusweb.read_geniusweb(path if path.is_dir() else path.parent)
+            from .geniusweb import read_geniusweb
+
+            return read_geniusweb(path if path.is_dir() else path.parent)
         if kind == "negmas":
-            return negmas_files.read_negmas(path)
+            from .negmas_files import read_negmas
+
+            return read_negmas(path)
+        from .native import read_native
+
         return read_native(path)
     shipped = shipped_scenarios()
     if not _looks_like_path(text) and text in shipped:
