@@ -38,31 +38,6 @@ def _terminal_size() -> tuple[int | None, int | None]:
     return None, None
 
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-__all__ = ["console", "err_console", "fail", "handles_errors", "print_json"]
-
-
-def _terminal_size() -> tuple[int | None, int | None]:
-    """Return the terminal's (columns, lines) where rich would otherwise assume 80 columns.
-
-    rich reads the size of whichever standard stream is a terminal, but gives a "dumb"
-    terminal (``TERM=dumb``, as in Emacs shells and some CI consoles) 80 columns whatever its
-    real width; tables were then cut at 80 columns in wider windows. ``COLUMNS`` still wins.
-    """
-    if os.environ.get("COLUMNS", "").isdigit() or os.environ.get("TERM", "").lower() not in ("dumb", "unknown"):
-        return None, None
-    for descriptor in (1, 2, 0):
-        try:
-            size = os.get_terminal_size(descriptor)
-        except (OSError, ValueError):
-            continue
-        if size.columns > 0:
-            return size.columns, size.lines or 25
-    return None, None
-
-
 class _LazyConsole:
     """A rich ``Console`` built on first use, so that commands printing only JSON never import rich."""
 
