@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
+from .base import StepResult
 from .events import Event, EventKind
 from .state import Observation
 
-__all__ = ["make_event", "make_observation"]
+__all__ = ["make_event", "make_observation", "make_step_result"]
 
 _EVENT_FIELDS = ("index", "step", "round", "time", "party", "kind", "outcome", "data")
 _OBSERVATION_FIELDS = (
@@ -100,3 +101,24 @@ def make_observation(
     s[9](observation, proposal)
     s[10](observation, legal)
     return observation
+
+
+_STEP_RESULT_SLOTS = ("_factory", "_state", "events", "status")
+_R = (
+    tuple(StepResult.__dict__[name].__set__ for name in _STEP_RESULT_SLOTS)
+    if tuple(sorted(StepResult.__slots__)) == _STEP_RESULT_SLOTS
+    else None
+)
+
+
+def make_step_result(events: tuple[Any, ...], status: Any, state_factory: Any) -> StepResult:
+    """Return ``StepResult(None, events, status, state_factory=state_factory)``, built without ``__init__``."""
+    if _R is None:
+        return StepResult(None, events, status, state_factory=state_factory)
+    result = _new(StepResult)
+    s = _R
+    s[0](result, state_factory)
+    s[1](result, None)
+    s[2](result, events)
+    s[3](result, status)
+    return result
