@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "replay": (
         "summitry.cli.replay",
-        "Replay FILE.jsonl against its scenario, check it, and show it as `negotiate` did.",
+        "Check FILE.jsonl (digests, then a replay against its scenario) and show it as `negotiate` did.",
     ),
     "demo": (
         "summitry.cli.demo",
