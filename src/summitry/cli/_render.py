@@ -63,6 +63,14 @@ class _LazyConsole:
     def __delattr__(self, name: str) -> None:
         delattr(self._real(), name)
 
+    # Special methods are looked up on the type, not through __getattr__: rich's Live and
+    # Progress enter the console as a context manager.
+    def __enter__(self) -> Console:
+        return self._real().__enter__()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._real().__exit__(*exc_info)
+
 
 _COLUMNS, _LINES = _terminal_size()
 console = cast("Console", _LazyConsole(highlight=False, soft_wrap=True, width=_COLUMNS, height=_LINES))
