@@ -6,7 +6,6 @@ import math
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 
 from summitry.agents import REGISTRY, negotiator_from_text
@@ -17,7 +16,7 @@ from summitry.cli._render import console, fail, handles_errors, print_json
 from summitry.errors import MechanismSetupError
 from summitry.formats import load_scenario
 from summitry.formats.trace_files import write_trace, write_trace_csv
-from summitry.model import Outcome, Scenario
+from summitry.model import Outcome, Scenario, plain_value
 from summitry.protocols import Event, Trace, make_mechanism, run
 from summitry.protocols.state import deadline_for
 
@@ -242,7 +241,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def _outcome_dict(scenario: Scenario, outcome: Outcome) -> dict[str, Any]:
-    return {name: _plain(value) for name, value in zip(scenario.space.issue_names, outcome, strict=True)}
+    return {name: plain_value(value) for name, value in zip(scenario.space.issue_names, outcome, strict=True)}
 
 
 def _outcome_text(scenario: Scenario, outcome: Outcome) -> str:
@@ -251,14 +250,6 @@ def _outcome_text(scenario: Scenario, outcome: Outcome) -> str:
 
 def _utilities_text(scenario: Scenario, outcome: Outcome) -> str:
     return "(" + ", ".join(f"{float(p.utility(outcome)):.3f}" for p in scenario.parties) + ")"
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
 
 
 def _finite(value: float | None) -> float | None:

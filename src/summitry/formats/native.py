@@ -37,6 +37,7 @@ from summitry.model import (
     UtilityFunction,
     Value,
     ValueFunction,
+    plain_value,
 )
 
 from ._schema import (
@@ -330,14 +331,6 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
     return document
 
 
-def _plain(value: Value) -> Value:
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
-
-
 def _issue_document(issue: Issue) -> dict[str, Any]:
     if isinstance(issue, CategoricalIssue):
         return {"name": issue.name, "values": list(issue.options)}
@@ -352,7 +345,7 @@ def _constraint_document(constraint: object, owner: str) -> dict[str, Any]:
             f"{owner}: constraint {type(constraint).__name__} cannot be written; "
             "the native format holds forbidden combinations only"
         )
-    document: dict[str, Any] = {"forbid": {k: [_plain(v) for v in vs] for k, vs in constraint.when.items()}}
+    document: dict[str, Any] = {"forbid": {k: [plain_value(v) for v in vs] for k, vs in constraint.when.items()}}
     if constraint.reason:
         document["reason"] = constraint.reason
     return document
@@ -393,7 +386,7 @@ def _utility_document(party: str, utility: UtilityFunction) -> dict[str, Any]:
         return {"type": "linear-additive", "weights": weights, "values": values}
     if isinstance(utility, TableUtility):
         rows = [
-            {"outcome": {n: _plain(v) for n, v in space.as_dict(space.outcome(i)).items()}, "utility": float(u)}
+            {"outcome": {n: plain_value(v) for n, v in space.as_dict(space.outcome(i)).items()}, "utility": float(u)}
             for i, u in enumerate(utility.table)
             if u != 0.0
         ]
@@ -408,4 +401,4 @@ def _value_document(vf: ValueFunction) -> dict[Any, Any]:
         return {"linear": {"slope": vf.slope, "offset": vf.offset}}
     if isinstance(vf, TriangularValue):
         return {"triangular": {"low": vf.low, "peak": vf.peak, "high": vf.high}}
-    return {_plain(v): e for v, e in vf.evaluations.items()}
+    return {plain_value(v): e for v, e in vf.evaluations.items()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .issues import CategoricalIssue, IntegerIssue, Issue, RealIssue, Value
+from .issues import CategoricalIssue, IntegerIssue, Issue, RealIssue, Value, plain_value
 from .outcome_space import MAX_ENUMERATION, Constraint, ForbiddenCombination, Outcome, OutcomeSpace
 from .scenario import Party, Scenario
 from .utility import (
@@ -41,4 +41,5 @@ __all__ = [
     "ValueFunction",
     "discounted",
     "linear_additive",
+    "plain_value",
 ]

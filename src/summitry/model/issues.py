@@ -19,6 +19,15 @@ __all__ = ["CategoricalIssue", "IntegerIssue", "Issue", "RealIssue", "Value"]
 
 Value = Union[str, int, float]
 
+
+def plain_value(value: Value) -> Value:
+    """Return ``value`` as a plain Python ``int``/``float``/``str`` (numpy scalars unwrapped, for JSON)."""
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
 _MAX_INTEGER_LEVELS = 10**7
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from summitry.agents import AgentFactory, resolve_agent
 from summitry.analysis import ScenarioAnalysis, agreement_metrics, analyze
 from summitry.formats import load_scenario
-from summitry.model import Scenario
+from summitry.model import Scenario, plain_value
 from summitry.protocols import make_mechanism, run
 from summitry.protocols.events import Result
 from summitry.protocols.state import Observation, PrivateView, deadline_for
@@ -110,7 +110,7 @@ def run_negotiation(settings: RunSettings, task: NegotiationTask) -> Record:
         "agents": list(task.agents),
         "parties": list(parties),
         "reason": result.reason,
-        "agreement": None if result.agreement is None else [_plain(v) for v in result.agreement],
+        "agreement": None if result.agreement is None else [plain_value(v) for v in result.agreement],
         "rounds": result.rounds,
         "steps": result.steps,
         "utilities": [float(u) for u in metrics.utilities],
@@ -158,14 +158,6 @@ def _factory(label: str, base: str) -> AgentFactory:
     if cached is None:
         cached = _AGENTS[(label, base)] = resolve_agent(label, base=Path(base))
     return cached
-
-
-def _plain(value: object) -> Any:
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
 
 
 def _finite(value: float | None) -> float | None:
