@@ -118,6 +118,8 @@ def test_cli_run_then_report_json(spec_folder: Path, tmp_path: Path) -> None:
             "pareto_distance",
             "nash_distance",
             "n",
+            "mean_utility_undiscounted",
+            "failures",
         }
         assert entry["n"] == 4
         low, high = entry["ci95"]

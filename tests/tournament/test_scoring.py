@@ -78,6 +78,7 @@ def test_scores_match_hand_computed_values() -> None:
     assert (a.failures, b.failures, a.n, b.n) == (0, 1, 3, 3)
     payload = scores_json(scores)
     assert payload["ranking"][0]["agent"] == "A" and payload["ranking"][1]["n"] == 3
+    assert [e["failures"] for e in payload["ranking"]] == [0, 1]
     assert scores_csv(scores).splitlines()[1].startswith("*,1,A,3,0,")
 
 
@@ -92,6 +93,8 @@ def test_ranking_uses_discounted_utilities_and_breaks_ties_by_name() -> None:
     b = next(a for a in scores.ranking if a.agent == "B")
     assert b.stats["utility"].mean == pytest.approx(0.3)
     assert b.stats["utility_undiscounted"].mean == pytest.approx(0.9)
+    entry = next(e for e in scores_json(scores)["ranking"] if e["agent"] == "B")
+    assert (entry["mean_utility"], entry["mean_utility_undiscounted"]) == pytest.approx((0.3, 0.9))
 
 
 @given(st.lists(st.floats(-10, 10, allow_nan=False), min_size=1, max_size=60))

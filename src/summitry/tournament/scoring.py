@@ -200,7 +200,12 @@ def permutation_p_value(
 
 
 def scores_json(scores: Scores) -> dict[str, Any]:
-    """Return the ``--json`` object: tournament, negotiations, failed and the ranking."""
+    """Return the ``--json`` object: tournament, negotiations, failed and the ranking.
+
+    ``mean_utility`` is the discounted utility the ranking uses (the undiscounted one where no
+    scenario discounts); ``mean_utility_undiscounted`` is given beside it, and ``failures``
+    counts the negotiations that ended in this agent's own failure.
+    """
     return {
         "tournament": scores.name,
         "negotiations": scores.done,
@@ -210,11 +215,13 @@ def scores_json(scores: Scores) -> dict[str, Any]:
                 "agent": a.agent,
                 "mean_utility": _plain(a.stats["utility"].mean),
                 "ci95": [_plain(a.stats["utility"].low), _plain(a.stats["utility"].high)],
+                "mean_utility_undiscounted": _plain(a.stats["utility_undiscounted"].mean),
                 "agreement_rate": _plain(a.stats["agreement_rate"].mean),
                 "welfare": _plain(a.stats["welfare"].mean),
                 "pareto_distance": _plain(a.stats["pareto_distance"].mean),
                 "nash_distance": _plain(a.stats["nash_distance"].mean),
                 "n": a.n,
+                "failures": a.failures,
             }
             for a in scores.ranking
         ],
