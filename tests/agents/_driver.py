@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from summitry.model import Outcome, Scenario
-from summitry.protocols import Negotiator
+from summitry.protocols import NegotiatorProtocol
 from summitry.protocols.run import negotiate
 
 
@@ -24,7 +24,9 @@ class DriverResult:
     history: list[tuple[str, Outcome]] = field(default_factory=list)
 
 
-def drive(scenario: Scenario, negotiators: list[Negotiator], *, rounds: int = 50, seed: int = 0) -> DriverResult:
+def drive(
+    scenario: Scenario, negotiators: list[NegotiatorProtocol], *, rounds: int = 50, seed: int = 0
+) -> DriverResult:
     """Return the result of alternating offers between the negotiators on ``scenario``."""
     trace = negotiate(scenario, negotiators, protocol="sao", rounds=rounds, seed=seed)
     failures = [event for event in trace.events if event.kind == "failure"]

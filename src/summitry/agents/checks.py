@@ -36,7 +36,7 @@ from summitry.protocols import (
     Action,
     Amend,
     FakeClock,
-    Negotiator,
+    NegotiatorProtocol,
     Observation,
     Offer,
     PrivateView,
@@ -82,7 +82,7 @@ def check_scenarios() -> list[tuple[OutcomeSpace, UtilityFunction]]:
     return [(space, linear), (constrained_space, table), (space, hopeless)]
 
 
-def check_negotiator(spec: AgentSpec | Callable[[], Negotiator], *, rounds: int = 30, seed: int = 3) -> None:
+def check_negotiator(spec: AgentSpec | Callable[[], NegotiatorProtocol], *, rounds: int = 30, seed: int = 3) -> None:
     """Check that the negotiator acts legally, respects its reservation value and is seed-deterministic.
 
     Args:
@@ -126,7 +126,7 @@ class _RandomOfferer:
 class _Watched:
     """Wraps the agent under check: passes its actions on, and keeps the first contract breach."""
 
-    def __init__(self, inner: Negotiator, where: str) -> None:
+    def __init__(self, inner: NegotiatorProtocol, where: str) -> None:
         self.inner = inner
         self.name = str(getattr(inner, "name", type(inner).__name__))
         self.where = where
@@ -149,7 +149,7 @@ class _Watched:
 
 
 def _play(
-    factory: Callable[[], Negotiator],
+    factory: Callable[[], NegotiatorProtocol],
     space: OutcomeSpace,
     utility: UtilityFunction,
     protocol: str,
@@ -167,8 +167,8 @@ def _play(
         settings["amendments"] = True
     mechanism = make_mechanism(protocol, scenario, settings=settings, clock=FakeClock())
     watched = _Watched(factory(), where)
-    counterpart: Negotiator = _RandomOfferer() if protocol == "sao" else RandomActor()
-    negotiators: list[Negotiator] = [watched, counterpart] if first else [counterpart, watched]
+    counterpart: NegotiatorProtocol = _RandomOfferer() if protocol == "sao" else RandomActor()
+    negotiators: list[NegotiatorProtocol] = [watched, counterpart] if first else [counterpart, watched]
     trace = run(mechanism, negotiators, seed=seed)
     if watched.breach is not None:
         raise AgentCheckError(watched.breach)

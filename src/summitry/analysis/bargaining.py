@@ -187,7 +187,8 @@ def opposition(frontier: npt.ArrayLike, best: npt.ArrayLike, worst: npt.ArrayLik
 # -- on scenarios -----------------------------------------------------------------------------
 
 
-def _point(scenario: Scenario, frontier: ScenarioFrontier, row: int | None) -> BargainingPoint | None:
+def frontier_point(scenario: Scenario, frontier: ScenarioFrontier, row: int | None) -> BargainingPoint | None:
+    """Return the bargaining point at ``row`` of ``frontier`` (its outcome and utilities), or None for None."""
     if row is None:
         return None
     index = int(frontier.indices[row])
@@ -201,22 +202,22 @@ def nash_point(scenario: Scenario, frontier: ScenarioFrontier | None = None) -> 
     :func:`scenario_frontier`) to avoid recomputing it.
     """
     front = frontier if frontier is not None else scenario_frontier(scenario)
-    return _point(scenario, front, nash_row(front.utilities, scenario.reserved_values))
+    return frontier_point(scenario, front, nash_row(front.utilities, scenario.reserved_values))
 
 
 def kalai_smorodinsky_point(scenario: Scenario, frontier: ScenarioFrontier | None = None) -> BargainingPoint | None:
     """Return the frontier outcome maximising minᵢ (uᵢ − rᵢ)/(maxᵢ − rᵢ), or None (see module doc)."""
     front = frontier if frontier is not None else scenario_frontier(scenario)
-    return _point(scenario, front, kalai_smorodinsky_row(front.utilities, scenario.reserved_values, front.best))
+    return frontier_point(scenario, front, kalai_smorodinsky_row(front.utilities, scenario.reserved_values, front.best))
 
 
 def egalitarian_point(scenario: Scenario, frontier: ScenarioFrontier | None = None) -> BargainingPoint | None:
     """Return the individually rational outcome maximising minᵢ (uᵢ − rᵢ), or None if none is rational."""
     front = frontier if frontier is not None else scenario_frontier(scenario)
-    return _point(scenario, front, egalitarian_row(front.utilities, scenario.reserved_values))
+    return frontier_point(scenario, front, egalitarian_row(front.utilities, scenario.reserved_values))
 
 
 def max_welfare_point(scenario: Scenario, frontier: ScenarioFrontier | None = None) -> BargainingPoint | None:
     """Return the feasible outcome maximising Σuᵢ, or None if no outcome is feasible."""
     front = frontier if frontier is not None else scenario_frontier(scenario)
-    return _point(scenario, front, max_welfare_row(front.utilities))
+    return frontier_point(scenario, front, max_welfare_row(front.utilities))

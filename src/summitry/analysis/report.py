@@ -29,6 +29,7 @@ from .bargaining import (
     distance,
     distance_to_frontier,
     egalitarian_row,
+    frontier_point,
     kalai_smorodinsky_row,
     max_welfare_row,
     nash_row,
@@ -130,10 +131,7 @@ def analyze(scenario: Scenario, *, chunk_size: int = 1 << 20) -> ScenarioAnalysi
     u = front.utilities
 
     def point(row: int | None) -> BargainingPoint | None:
-        if row is None:
-            return None
-        index = int(front.indices[row])
-        return BargainingPoint(index=index, outcome=scenario.space.outcome(index), utilities=tuple(u[row]))
+        return frontier_point(scenario, front, row)
 
     return ScenarioAnalysis(
         scenario=scenario,

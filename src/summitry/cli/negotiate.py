@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +15,7 @@ from summitry.cli._render import console, fail, handles_errors, print_json
 from summitry.errors import MechanismSetupError
 from summitry.formats import load_scenario
 from summitry.formats.trace_files import write_trace, write_trace_csv
-from summitry.model import Outcome, Scenario, plain_value
+from summitry.model import Outcome, Scenario, finite_or_none, plain_value
 from summitry.protocols import Event, Trace, make_mechanism, run
 from summitry.protocols.state import deadline_for
 
@@ -226,13 +225,13 @@ def result_payload(trace: Trace, scenario: Scenario) -> dict[str, Any]:
         "agents": list(trace.header.agents),
         "seed": trace.header.seed,
         "agreement": None if result.agreement is None else _outcome_dict(scenario, result.agreement),
-        "utilities": [_finite(u) for u in metrics.utilities],
-        "discounted_utilities": [_finite(u) for u in metrics.discounted_utilities],
+        "utilities": [finite_or_none(u) for u in metrics.utilities],
+        "discounted_utilities": [finite_or_none(u) for u in metrics.discounted_utilities],
         "reason": result.reason,
         "rounds": result.rounds,
         "distance_space": DISTANCE_SPACE,
-        "pareto_distance": _finite(metrics.to_frontier),
-        "nash_distance": _finite(metrics.to_points.get("nash")),
+        "pareto_distance": finite_or_none(metrics.to_frontier),
+        "nash_distance": finite_or_none(metrics.to_points.get("nash")),
     }
 
 
@@ -250,10 +249,6 @@ def _outcome_text(scenario: Scenario, outcome: Outcome) -> str:
 
 def _utilities_text(scenario: Scenario, outcome: Outcome) -> str:
     return "(" + ", ".join(f"{float(p.utility(outcome)):.3f}" for p in scenario.parties) + ")"
-
-
-def _finite(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(float(value)) else float(value)
 
 
 def _number(value: float | None) -> str:

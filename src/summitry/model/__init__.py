@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .issues import CategoricalIssue, IntegerIssue, Issue, RealIssue, Value, plain_value
+from .issues import CategoricalIssue, IntegerIssue, Issue, RealIssue, Value, finite_or_none, plain_value
 from .outcome_space import MAX_ENUMERATION, Constraint, ForbiddenCombination, Outcome, OutcomeSpace
 from .scenario import Party, Scenario
 from .utility import (
@@ -40,6 +40,7 @@ __all__ = [
     "Value",
     "ValueFunction",
     "discounted",
+    "finite_or_none",
     "linear_additive",
     "plain_value",
 ]

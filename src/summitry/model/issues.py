@@ -28,6 +28,12 @@ def plain_value(value: Value) -> Value:
         return float(value)
     return value
 
+
+def finite_or_none(value: float | None) -> float | None:
+    """Return ``value`` as a plain ``float``, or None where it is None, NaN or infinite (JSON has none)."""
+    return None if value is None or not math.isfinite(float(value)) else float(value)
+
+
 _MAX_INTEGER_LEVELS = 10**7
 
 

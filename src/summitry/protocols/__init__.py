@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
-from .base import Mechanism, Negotiator, RunnableMechanism, StepResult
+from .base import Mechanism, NegotiatorProtocol, RunnableMechanism, StepResult
 from .checks import check_mechanism
 from .clock import Clock, FakeClock, MonotonicClock
 from .events import Event, EventKind, Result, Trace, TraceHeader
@@ -32,7 +32,7 @@ __all__ = [
     "MechanismFactory",
     "Mediation",
     "MonotonicClock",
-    "Negotiator",
+    "NegotiatorProtocol",
     "Observation",
     "Offer",
     "PrivateView",

@@ -1,6 +1,6 @@
-"""The two contracts of the engine: Mechanism (the rules) and Negotiator (a strategy).
+"""The two contracts of the engine: Mechanism (the rules) and NegotiatorProtocol (a strategy).
 
-Mechanisms see negotiators only through the structural :class:`Negotiator` protocol, so the
+Mechanisms see negotiators only through the structural :class:`NegotiatorProtocol`, so the
 ``protocols`` layer never imports ``agents``.
 """
 
@@ -18,12 +18,17 @@ from .clock import Clock
 from .events import Event, Result
 from .state import Observation, PrivateView, PublicState, Status
 
-__all__ = ["Mechanism", "Negotiator", "RunnableMechanism", "StepResult"]
+__all__ = ["Mechanism", "NegotiatorProtocol", "RunnableMechanism", "StepResult"]
 
 
 @runtime_checkable
-class Negotiator(Protocol):
-    """A strategy acting for one party. It sees its own utility and the public state only."""
+class NegotiatorProtocol(Protocol):
+    """A strategy acting for one party. It sees its own utility and the public state only.
+
+    The structural contract the mechanisms rely on. ``summitry.Negotiator`` (in
+    ``summitry.agents``) is the base class that satisfies it; any object with these members
+    does too.
+    """
 
     name: str
 

@@ -15,7 +15,7 @@ import numpy as np
 from summitry.errors import IllegalActionError, MechanismFinishedError
 
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
-from .base import Mechanism, Negotiator
+from .base import Mechanism, NegotiatorProtocol
 from .clock import Clock, FakeClock
 from .events import Trace
 from .replay import replay
@@ -65,7 +65,7 @@ def check_mechanism(
     factory: Callable[[Clock], Mechanism],
     *,
     seeds: Sequence[int] = (0, 1, 2),
-    negotiators: Callable[[], Sequence[Negotiator]] | None = None,
+    negotiators: Callable[[], Sequence[NegotiatorProtocol]] | None = None,
 ) -> None:
     """Check a mechanism's contract; return None when it holds.
 
@@ -82,7 +82,7 @@ def check_mechanism(
         finals: list[PublicState] = []
         for _ in range(2):
             mechanism = factory(FakeClock(auto_step=0.001))
-            actors: list[Negotiator] = (
+            actors: list[NegotiatorProtocol] = (
                 list(negotiators()) if negotiators else [RandomActor(0.02) for _ in mechanism.parties]
             )
             traces.append(run(mechanism, actors, seed=seed))

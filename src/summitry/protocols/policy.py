@@ -29,7 +29,7 @@ import numpy as np
 from summitry.errors import IllegalActionError
 
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
-from .base import Mechanism, Negotiator, StepResult
+from .base import Mechanism, NegotiatorProtocol, StepResult
 from .clock import Clock
 from .state import Observation, PrivateView
 
@@ -50,7 +50,7 @@ class Failure:
 
 
 def call_negotiator(
-    negotiator: Negotiator, observation: Observation, *, time_limit: float | None, clock: Clock
+    negotiator: NegotiatorProtocol, observation: Observation, *, time_limit: float | None, clock: Clock
 ) -> Action | Failure:
     """Return the negotiator's action for ``observation``, or a :class:`Failure` if it failed.
 
@@ -88,7 +88,7 @@ def apply_action(mechanism: Mechanism, action: Action) -> StepResult | Failure:
 
 
 def start_negotiator(
-    negotiator: Negotiator, view: PrivateView, rng: np.random.Generator, *, party: str
+    negotiator: NegotiatorProtocol, view: PrivateView, rng: np.random.Generator, *, party: str
 ) -> Failure | None:
     """Start ``negotiator`` with its private view and rng; return a ``Failure`` if it raised."""
     try:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from summitry.errors import MechanismSetupError, ProtocolError, TraceError, UnknownNameError
 from summitry.model import Scenario
 
-from .base import Negotiator, RunnableMechanism
+from .base import NegotiatorProtocol, RunnableMechanism
 from .clock import FakeClock
 from .events import ACTION_KINDS, Event, EventKind, Trace, TraceHeader, action_of
 from .policy import Failure, apply_action, call_negotiator, start_negotiator
@@ -62,7 +62,7 @@ def replay(trace: Trace, scenario: Scenario) -> PublicState:
     return _final(trace, mechanism)
 
 
-def rerun(trace: Trace, scenario: Scenario, negotiators: Sequence[Negotiator]) -> PublicState:
+def rerun(trace: Trace, scenario: Scenario, negotiators: Sequence[NegotiatorProtocol]) -> PublicState:
     """Return the final state after re-running ``negotiators`` as recorded; they must act exactly as recorded.
 
     ``negotiators`` are fresh negotiators for the recorded agents, in party order. They are

@@ -11,7 +11,7 @@ from summitry._rng import make_rng
 from summitry.errors import MechanismSetupError
 from summitry.model import Scenario
 
-from .base import Mechanism, Negotiator
+from .base import Mechanism, NegotiatorProtocol
 from .clock import Clock
 from .events import Event, Trace, TraceHeader
 from .policy import Failure, apply_action, call_negotiator, start_negotiator
@@ -28,7 +28,7 @@ def negotiator_rngs(seed: int | None, count: int) -> list[np.random.Generator]:
 
 def run(
     mechanism_or_factory: Mechanism | Callable[[], Mechanism],
-    negotiators: Sequence[Negotiator],
+    negotiators: Sequence[NegotiatorProtocol],
     *,
     seed: int | None,
     clock: Clock | None = None,
@@ -102,7 +102,7 @@ def run(
     return trace
 
 
-def _name(negotiator: Negotiator) -> str:
+def _name(negotiator: NegotiatorProtocol) -> str:
     return str(getattr(negotiator, "name", type(negotiator).__name__))
 
 
@@ -115,7 +115,7 @@ def _mechanism(mechanism_or_factory: Mechanism | Callable[[], Mechanism]) -> Mec
 
 def negotiate(
     scenario: Scenario,
-    negotiators: Sequence[Negotiator],
+    negotiators: Sequence[NegotiatorProtocol],
     *,
     protocol: str | None = None,
     rounds: int | None = None,

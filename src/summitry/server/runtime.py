@@ -27,7 +27,7 @@ from summitry.protocols import (
     Amend,
     EndNegotiation,
     Event,
-    Negotiator,
+    NegotiatorProtocol,
     Offer,
     Reject,
     Request,
@@ -82,7 +82,7 @@ class LiveSession:
         self.deadline = Deadline(rounds=record.settings.get("rounds"), seconds=record.settings.get("seconds"))
         self.entries: list[LogEntry] = []
         self.keys: dict[tuple[str, str], ActionKey] = {(k.party, k.key): k for k in keys}
-        self.agents: dict[str, Negotiator] = {
+        self.agents: dict[str, NegotiatorProtocol] = {
             party: negotiator_from_text(str(spec["agent"]))
             for party, spec in record.parties.items()
             if spec.get("kind") == "agent"

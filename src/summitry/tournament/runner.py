@@ -9,7 +9,6 @@ the spec's ``timeout`` is recorded as that party's failure, and the tournament g
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import numpy as np
 from summitry.agents import AgentFactory, resolve_agent
 from summitry.analysis import ScenarioAnalysis, agreement_metrics, analyze
 from summitry.formats import load_scenario
-from summitry.model import Scenario, plain_value
+from summitry.model import Scenario, finite_or_none, plain_value
 from summitry.protocols import make_mechanism, run
 from summitry.protocols.events import Result
 from summitry.protocols.state import Observation, PrivateView, deadline_for
@@ -120,9 +119,9 @@ def run_negotiation(settings: RunSettings, task: NegotiationTask) -> Record:
         "worst": list(analysis.worst),
         "discounts": any(p.utility.discount_factor not in (None, 1.0) for p in scenario.parties),
         "welfare": metrics.welfare,
-        "pareto_distance": _finite(metrics.to_frontier),
-        "nash_distance": _finite(metrics.to_points.get("nash")),
-        "ks_distance": _finite(metrics.to_points.get("kalai_smorodinsky")),
+        "pareto_distance": finite_or_none(metrics.to_frontier),
+        "nash_distance": finite_or_none(metrics.to_points.get("nash")),
+        "ks_distance": finite_or_none(metrics.to_points.get("kalai_smorodinsky")),
         "failed_party": None if failed_party is None else task.agents[parties.index(failed_party)],
         "failure": failure,
         "elapsed": time.perf_counter() - started,
@@ -158,7 +157,3 @@ def _factory(label: str, base: str) -> AgentFactory:
     if cached is None:
         cached = _AGENTS[(label, base)] = resolve_agent(label, base=Path(base))
     return cached
-
-
-def _finite(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(float(value)) else float(value)
