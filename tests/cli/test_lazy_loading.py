@@ -94,6 +94,36 @@ def test_analyze_json_loads_none_of_the_heavy_libraries() -> None:
     assert sorted(m for m in (*HEAVY, "yaml", "summitry.agents", "summitry.formats.geniusweb") if m in loaded) == []
 
 
+@pytest.mark.skipif(not LAPTOP.is_dir(), reason="../shared/scenarios/genius/Laptop is absent")
+def test_analyze_json_of_a_genius_folder_loads_neither_pydantic_nor_rich() -> None:
+    """Option values are converted without typer's pydantic adapters; rich waits for a table or an error."""
+    loaded = _modules_after(_run_cli("analyze", str(LAPTOP), "--json"))
+    unwanted = (
+        "pydantic",
+        "pydantic_core",
+        "rich",
+        "typer.rich_utils",
+        "typer._adapters",
+        "click",
+        "importlib.metadata",
+    )
+    assert sorted(m for m in unwanted if m in loaded) == []
+
+
+def test_a_usage_error_is_one_line_in_a_fresh_process() -> None:
+    """typer's boxed error panel is replaced even though rich is loaded only when the error is shown."""
+    env = {**os.environ, "COLUMNS": "100"}
+    code = (
+        "import sys, summitry.cli as c; sys.argv = ['summitry', 'negotiate', 'hanoi-deal', '--rounds', '0']; c.main()"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: --rounds: input should be greater than or equal to 1 (see 'summitry negotiate --help')"
+    ]
+
+
 def test_the_table_of_contents_matches_the_commands_the_modules_register() -> None:
     """Every registered command is in COMMANDS, with the first paragraph of its help as its line."""
     _register()

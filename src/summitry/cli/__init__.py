@@ -16,6 +16,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from summitry import __version__
+from summitry.cli._coercion import quick_coercion
 from summitry.cli._commands import COMMANDS
 from summitry.cli._help import plain_help
 
@@ -95,9 +96,11 @@ def _register() -> None:
     for module, _ in COMMANDS.values():
         importlib.import_module(module)
     plain_help()
+    quick_coercion()
 
 
 def main() -> None:
     """Run the ``summitry`` command."""
     plain_help()
+    quick_coercion()
     app()
