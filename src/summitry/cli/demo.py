@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from summitry.cli import app
 from summitry.cli._paths import check_output_folder
 from summitry.cli._render import console, handles_errors
-from summitry.cli.agenda import show_agenda
-from summitry.formats.summit_files import load_summit
-from summitry.report.html import write_report
-from summitry.report.summit_run import SummitOutcome, run_summit
+
+if TYPE_CHECKING:
+    from summitry.report.summit_run import SummitOutcome
 
 __all__ = ["demo"]
 
@@ -26,6 +25,13 @@ def demo(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Run a whole summit (the Hanoi example by default): agenda, menu, deal, analysis, road-map, report."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # here: `demo --help` stays quick
+
+    from summitry.cli.agenda import show_agenda
+    from summitry.formats.summit_files import load_summit
+    from summitry.report.html import write_report
+    from summitry.report.summit_run import run_summit
+
     check_output_folder(out, "--out")
     agenda = load_summit(summit)
     show_agenda(agenda)

@@ -14,7 +14,6 @@ from summitry.cli._profiles import PROFILES_OPTION, profile_list
 from summitry.cli._render import console, fail, handles_errors, print_json
 from summitry.errors import MechanismSetupError
 from summitry.formats import load_scenario
-from summitry.formats.trace_files import write_trace, write_trace_csv
 from summitry.model import Outcome, Scenario, finite_or_none, plain_value
 from summitry.protocols import Event, Trace, make_mechanism, run
 from summitry.protocols.state import deadline_for
@@ -150,6 +149,8 @@ def _write_outputs(
 ) -> None:
     scenario, source, embed = origin
     if trace_file is not None:
+        from summitry.formats.trace_files import write_trace, write_trace_csv  # its schemas only when writing
+
         if trace_file.suffix.lower() == ".csv":
             write_trace_csv(trace, trace_file)  # one row per event; replay needs the JSON Lines form
         else:

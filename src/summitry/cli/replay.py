@@ -7,13 +7,9 @@ from typing import Annotated
 
 import typer
 
-from summitry.agents import negotiator_from_text
 from summitry.cli import app
 from summitry.cli._render import console, handles_errors, print_json
-from summitry.cli.negotiate import result_payload, show_event, show_result
 from summitry.errors import TraceError
-from summitry.formats.trace_files import read_trace_file, trace_scenario
-from summitry.protocols import replay, rerun
 
 __all__ = ["replay_command"]
 
@@ -38,6 +34,11 @@ def replay_command(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Check FILE.jsonl (digests, then a replay against its scenario) and show it as `negotiate` did."""
+    from summitry.agents import negotiator_from_text  # here, not above: `replay --help` stays quick
+    from summitry.cli.negotiate import result_payload, show_event, show_result
+    from summitry.formats.trace_files import read_trace_file, trace_scenario
+    from summitry.protocols import replay, rerun
+
     record = read_trace_file(trace_file)
     trace = record.trace
     if trace.result is None:
