@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from summitry.protocols import Event, Observation, Offer, Request
-from summitry.protocols._fast import make_event, make_observation
+from summitry.protocols._fast import make_event, make_observation, make_offer_history
+from summitry.protocols.state import OfferHistory
 
 
 def test_make_event_equals_the_constructor() -> None:
@@ -27,3 +28,9 @@ def test_make_observation_equals_the_constructor() -> None:
     assert built == plain and repr(built) == repr(plain)
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.party = "p0"  # type: ignore[misc]
+
+
+def test_make_offer_history_equals_the_constructor() -> None:
+    log = [("p0", ("x", 1)), ("p1", ("y", 2)), ("p0", ("x", 2))]
+    built, plain = make_offer_history(log, 2), OfferHistory(log, 2)
+    assert type(built) is OfferHistory and built == plain and list(built) == log[:2] and built[1:] == (log[1],)

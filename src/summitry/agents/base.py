@@ -61,6 +61,8 @@ class Negotiator:
         self._utility_memo: dict[Outcome, float] = {}
         self._last_offer: Offer | None = None
         self._worst_acceptable: float | None = None
+        self._reservation = 0.0  # the view's, as a float (read every step)
+        self._best = -np.inf  # sorted_utilities[0] as a float
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -87,6 +89,8 @@ class Negotiator:
         self._utility_memo = {}
         self._last_offer = None
         self._worst_acceptable = None
+        self._reservation = float(view.reservation_value)
+        self._best = float(self.sorted_utilities[0]) if self.sorted_utilities.size else -np.inf
         self.on_start()
 
     def on_start(self) -> None:
@@ -95,12 +99,12 @@ class Negotiator:
     @property
     def reservation(self) -> float:
         """Return the party's reservation value."""
-        return float(self.view.reservation_value)
+        return self._reservation if self._view is not None else float(self.view.reservation_value)
 
     @property
     def best_utility(self) -> float:
         """Return the highest utility the party can get (its best outcome)."""
-        return float(self.sorted_utilities[0]) if self.sorted_utilities.size else -np.inf
+        return self._best
 
     @property
     def worst_acceptable_utility(self) -> float:
@@ -123,10 +127,10 @@ class Negotiator:
 
     def act(self, observation: Observation) -> Action:
         """Return the action answering ``observation.request`` (dispatching to the overridable methods)."""
-        party = self.view.party
         request = observation.request
         if request is Request.OFFER:
             return self._act_offer(observation)
+        party = self.view.party
         if request is Request.VOTE:
             return Vote(party=party, accept=bool(self.vote(observation)))
         if request is Request.AMEND:
@@ -139,11 +143,10 @@ class Negotiator:
     def _act_offer(self, observation: Observation) -> Action:
         party = self.view.party
         standing = observation.standing_offer
-        may_accept = not observation.legal or Accept in observation.legal
         if (
             standing is not None
             and observation.standing_offer_by != party
-            and may_accept
+            and (not observation.legal or Accept in observation.legal)
             and self.utility_of(standing) >= self.reservation
             and self.respond(observation)
         ):

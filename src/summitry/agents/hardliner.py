@@ -31,6 +31,7 @@ class Hardliner(Negotiator):
     def on_start(self) -> None:
         """Choose, once, the best outcome it will insist on."""
         self._insisted = self.outcome_at_or_above(self.best_utility)
+        self._lowest = self.best_utility - self.tolerance - 1e-12  # what respond accepts, computed once
 
     def propose(self, observation: Observation) -> Outcome | None:
         """Return its best outcome, always the same one (None if even that is below the reservation value)."""
@@ -39,4 +40,4 @@ class Hardliner(Negotiator):
     def respond(self, observation: Observation) -> bool:
         """Return whether the offer is worth at least the best utility minus the tolerance."""
         assert observation.standing_offer is not None
-        return self.utility_of(observation.standing_offer) >= self.best_utility - self.tolerance - 1e-12
+        return self.utility_of(observation.standing_offer) >= self._lowest

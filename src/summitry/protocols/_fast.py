@@ -15,9 +15,9 @@ from typing import Any
 
 from .base import StepResult
 from .events import Event, EventKind
-from .state import Observation
+from .state import Observation, OfferHistory
 
-__all__ = ["make_event", "make_observation", "make_step_result"]
+__all__ = ["make_event", "make_observation", "make_offer_history", "make_step_result"]
 
 _EVENT_FIELDS = ("index", "step", "round", "time", "party", "kind", "outcome", "data")
 _OBSERVATION_FIELDS = (
@@ -122,3 +122,20 @@ def make_step_result(events: tuple[Any, ...], status: Any, state_factory: Any) -
     s[2](result, events)
     s[3](result, status)
     return result
+
+
+_H = (
+    (OfferHistory.__dict__["_items"].__set__, OfferHistory.__dict__["_size"].__set__)
+    if OfferHistory.__slots__ == ("_items", "_size")
+    else None
+)
+
+
+def make_offer_history(items: Sequence[Any], size: int) -> OfferHistory:
+    """Return ``OfferHistory(items, size)``, built without calling ``__init__``."""
+    if _H is None:
+        return OfferHistory(items, size)
+    view = _new(OfferHistory)
+    _H[0](view, items)
+    _H[1](view, size)
+    return view

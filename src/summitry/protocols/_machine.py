@@ -11,19 +11,20 @@ from summitry.errors import IllegalActionError, InvalidOutcomeError, MechanismFi
 from summitry.model import Outcome, Scenario
 
 from ._fast import make_event, make_step_result
+from .actions import Action
 from .base import StepResult
 from .clock import Clock, MonotonicClock
 from .events import Event, EventKind, Result
 from .state import Deadline, PrivateView, PublicState, Status
 
-__all__ = ["DEFAULT_TIME_LIMIT", "MechanismCore"]
+__all__ = ["DEFAULT_TIME_LIMIT", "NO_DATA", "MechanismCore"]
 
 DEFAULT_TIME_LIMIT = 60.0
 """Seconds a negotiator may take for one action before the failure policy removes it."""
 
 _CACHE_LIMIT = 1 << 16
 
-_NO_DATA: dict[str, Any] = {}
+NO_DATA: dict[str, Any] = {}
 """The ``data`` of every event that carries none: one shared, never-modified empty mapping (an
 empty dict per event would be 64 bytes each, 128 MB over a 10^6-round negotiation)."""
 
@@ -132,14 +133,34 @@ class MechanismCore:
     ) -> Event:
         events = self._events
         event = make_event(
-            len(events), self._step, self._round, self._time, party, kind, outcome, _NO_DATA if data is None else data
+            len(events), self._step, self._round, self._time, party, kind, outcome, NO_DATA if data is None else data
         )
         events.append(event)
         return event
 
-    def _result_of(self, first_event: int) -> StepResult:
-        # the public state is built only if someone asks; the snapshot keeps it as of now
-        return make_step_result(tuple(self._events[first_event:]), self._status, partial(_build, self._snapshot()))
+    def _since(self, first_event: int) -> tuple[Event, ...]:
+        """Return the events appended since the log held ``first_event`` of them."""
+        events = self._events
+        return (events[-1],) if len(events) == first_event + 1 else tuple(events[first_event:])
+
+    def _result_of(self, events: tuple[Event, ...]) -> StepResult:
+        # the public state is built only if someone asks; the capture keeps it as of now
+        return make_step_result(events, self._status, partial(self._state_of, self._capture()))
+
+    # -- the transition -------------------------------------------------------------------
+
+    def step(self, action: Action) -> StepResult:
+        """Apply one action; return the events it appended, the status and (built on demand) the public state.
+
+        Raises:
+            MechanismFinishedError: the negotiation is over (or was never reset).
+            IllegalActionError: the action is not legal now (the protocol's ``_transition`` says why).
+        """
+        return self._result_of(self._transition(action))
+
+    def _transition(self, action: Action) -> tuple[Event, ...]:  # pragma: no cover - every mechanism overrides it
+        """Apply one action and return the events it appended (``run`` calls this directly)."""
+        raise NotImplementedError
 
     # -- time -----------------------------------------------------------------------------
 
@@ -244,7 +265,7 @@ class MechanismCore:
         self._active = tuple(p for p in self._active if p != party)
         self._emit(party, EventKind.FAILURE, None, {"reason": reason, "detail": detail})
         self._finish(Status.FAILED)
-        return self._result_of(first)
+        return self._result_of(self._since(first))
 
     def result(self) -> Result:
         """Return the result so far (call it once the status is not RUNNING).
@@ -276,32 +297,41 @@ class MechanismCore:
 
     def state(self) -> PublicState:
         """Return the public state now."""
-        return _build(self._snapshot())
+        return self._state_of(self._capture())
 
     def _rounds_done(self) -> int:
         return self._round
 
-    def _snapshot(self) -> dict[str, Any]:
-        """Return the public state's fields by name: the shared ones, plus the protocol's own."""
-        running = self._status is Status.RUNNING
-        return {
-            "protocol": self.name,
-            "parties": self.parties,
-            "status": self._status,
-            "step": self._step,
-            "round": self._round,
-            "time": self._time,
-            "next_party": self.parties[self._turn] if running else None,
-            "agreement": self._agreement,
-            "active": self._active,
-            "last_action": self._last_action,
-            **self._public(),
-        }
+    def _capture(self) -> tuple[Any, ...]:
+        """Return what the public state is built from, as of now: one tuple, cheap to make every step.
 
-    def _public(self) -> dict[str, Any]:  # pragma: no cover - every mechanism overrides it
-        """Return the protocol-specific public fields: standing_offer, standing_offer_by, accepted_by."""
+        The shared fields, then the protocol's own (:meth:`_public`); :meth:`_state_of` builds
+        the state from it.
+        """
+        return (
+            self._status, self._step, self._round, self._time, self._turn,
+            self._agreement, self._active, self._last_action, *self._public(),
+        )  # fmt: skip
+
+    def _state_of(self, captured: tuple[Any, ...]) -> PublicState:
+        """Return the public state captured by :meth:`_capture`."""
+        status, step, round_, time, turn, agreement, active, last_action, standing, standing_by, accepted = captured
+        return PublicState(
+            protocol=self.name,
+            parties=self.parties,
+            status=status,
+            step=step,
+            round=round_,
+            time=time,
+            next_party=self.parties[turn] if status is Status.RUNNING else None,
+            agreement=agreement,
+            active=active,
+            last_action=last_action,
+            standing_offer=standing,
+            standing_offer_by=standing_by,
+            accepted_by=accepted,
+        )
+
+    def _public(self) -> tuple[Any, Any, tuple[str, ...]]:  # pragma: no cover - every mechanism overrides it
+        """Return the protocol-specific public fields: (standing_offer, standing_offer_by, accepted_by)."""
         raise NotImplementedError
-
-
-def _build(fields: dict[str, Any]) -> PublicState:
-    return PublicState(**fields)

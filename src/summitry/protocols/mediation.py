@@ -40,9 +40,8 @@ from summitry.model import Outcome, Scenario, Value
 from ._fast import make_observation
 from ._machine import DEFAULT_TIME_LIMIT, MechanismCore
 from .actions import Accept, Action, Amend, EndNegotiation, Reject, Vote
-from .base import StepResult
 from .clock import Clock
-from .events import EventKind
+from .events import Event, EventKind
 from .state import Deadline, Observation, PublicState, Request, Status
 
 __all__ = ["Mediation"]
@@ -142,8 +141,8 @@ class Mediation(MechanismCore):
             self.legal_actions(party),
         )
 
-    def _public(self) -> dict[str, Any]:
-        return {"standing_offer": self._draft, "standing_offer_by": None, "accepted_by": tuple(self._votes)}
+    def _public(self) -> tuple[Outcome | None, str | None, tuple[str, ...]]:
+        return self._draft, None, tuple(self._votes)
 
     @property
     def draft(self) -> Outcome:
@@ -152,8 +151,8 @@ class Mediation(MechanismCore):
 
     # -- the transition -------------------------------------------------------------------
 
-    def step(self, action: Action) -> StepResult:
-        """Apply one action (an amendment, a vote, an approval, or walking away).
+    def _transition(self, action: Action) -> tuple[Event, ...]:
+        """Apply one action (an amendment, a vote, an approval, or walking away); return the events it appended.
 
         Raises:
             MechanismFinishedError: the negotiation is over (or was never reset).
@@ -179,13 +178,13 @@ class Mediation(MechanismCore):
         if phase is not Request.APPROVE and self._out_of_time(elapsed):
             self._emit(party, EventKind.LATE, None, {"late": _late(action)})
             self._open_approval()
-            return self._result_of(first)
+            return self._since(first)
         self._last_action = action
         if isinstance(action, EndNegotiation):
             self._finish(Status.ENDED)
             self._emit(party, EventKind.END)
             self._step += 1
-            return self._result_of(first)
+            return self._since(first)
         if isinstance(action, Amend):
             self._emit(party, EventKind.AMEND, None, {"changes": dict(changes)})
             self._edits.append((party, changes))
@@ -202,7 +201,7 @@ class Mediation(MechanismCore):
         if self._turn == self._n:
             self._turn = 0
             self._close_phase()
-        return self._result_of(first)
+        return self._since(first)
 
     def _close_phase(self) -> None:
         if self._phase is Request.AMEND:

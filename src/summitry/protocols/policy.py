@@ -21,6 +21,7 @@ protocols alike. The process carries on.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -31,9 +32,10 @@ from summitry.errors import IllegalActionError
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
 from .base import Mechanism, NegotiatorProtocol, StepResult
 from .clock import Clock
+from .events import Event
 from .state import Observation, PrivateView
 
-__all__ = ["Failure", "apply_action", "call_negotiator", "start_negotiator"]
+__all__ = ["Failure", "apply_action", "apply_transition", "call_negotiator", "start_negotiator"]
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,17 @@ def apply_action(mechanism: Mechanism, action: Action) -> StepResult | Failure:
     """Return the mechanism's step result for ``action``, or a ``Failure`` if it refused it."""
     try:
         return mechanism.step(action)
+    except IllegalActionError as exc:
+        return Failure(party=action.party, reason="illegal", detail=str(exc))
+
+
+def apply_transition(transition: Callable[[Action], tuple[Event, ...]], action: Action) -> tuple[Event, ...] | Failure:
+    """Return the events ``transition(action)`` appended, or a ``Failure`` if the mechanism refused the action.
+
+    ``transition`` is a mechanism's step reduced to the events it appends (what ``run`` needs).
+    """
+    try:
+        return transition(action)
     except IllegalActionError as exc:
         return Failure(party=action.party, reason="illegal", detail=str(exc))
 

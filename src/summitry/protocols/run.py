@@ -11,10 +11,12 @@ from summitry._rng import make_rng
 from summitry.errors import MechanismSetupError
 from summitry.model import Scenario
 
+from ._machine import MechanismCore
+from .actions import Action
 from .base import Mechanism, NegotiatorProtocol
 from .clock import Clock
 from .events import Event, Trace, TraceHeader
-from .policy import Failure, apply_action, call_negotiator, start_negotiator
+from .policy import Failure, apply_transition, call_negotiator, start_negotiator
 from .registry import make_mechanism
 from .state import Status, deadline_for
 
@@ -87,19 +89,36 @@ def run(
             trace.finish(mechanism.result())
             return trace
     time_limit = mechanism.time_limit
-    status = mechanism.status
     observe, fail = mechanism.observe, mechanism.fail
+    # a built-in mechanism's transition gives the step's events without building a StepResult
+    # (not when a subclass redefines step: then its step is what applies an action)
+    transition: Callable[[Action], tuple[Event, ...]]
+    if isinstance(mechanism, MechanismCore) and type(mechanism).step is MechanismCore.step:
+        transition = mechanism._transition
+    else:
+        transition = _events_of(mechanism)
+    status = mechanism.status
     while status is Status.RUNNING:
         turn = mechanism.next_party
         assert turn is not None  # reason: a running mechanism always names who acts next
         action = call_negotiator(by_party[turn], observe(turn), time_limit=time_limit, clock=clock)
-        result = action if isinstance(action, Failure) else apply_action(mechanism, action)
-        if isinstance(result, Failure):
-            result = fail(turn, result.reason, result.detail)
-        record(result.events)
-        status = result.status
+        events = action if isinstance(action, Failure) else apply_transition(transition, action)
+        if isinstance(events, Failure):
+            events = fail(turn, events.reason, events.detail).events
+        record(events)
+        status = mechanism.status
     trace.finish(mechanism.result())
     return trace
+
+
+def _events_of(mechanism: Mechanism) -> Callable[[Action], tuple[Event, ...]]:
+    """Return a mechanism's step reduced to the events it appends."""
+    step = mechanism.step
+
+    def transition(action: Action) -> tuple[Event, ...]:
+        return step(action).events
+
+    return transition
 
 
 def _name(negotiator: NegotiatorProtocol) -> str:

@@ -19,13 +19,12 @@ from typing import Any
 from summitry.errors import IllegalActionError
 from summitry.model import Outcome, Scenario
 
-from ._fast import make_observation
-from ._machine import DEFAULT_TIME_LIMIT, MechanismCore
+from ._fast import make_event, make_observation, make_offer_history
+from ._machine import DEFAULT_TIME_LIMIT, NO_DATA, MechanismCore
 from .actions import Accept, Action, EndNegotiation, Offer
-from .base import StepResult
 from .clock import Clock
-from .events import EventKind
-from .state import Deadline, Observation, OfferHistory, PublicState, Request, Status
+from .events import Event, EventKind
+from .state import Deadline, Observation, PublicState, Request, Status
 
 __all__ = ["SAO"]
 
@@ -63,6 +62,7 @@ class SAO(MechanismCore):
         self._standing_by: str | None = None
         self._accepted: list[str] = []
         self._history: list[tuple[str, Outcome]] = []
+        self._redefined_legal = type(self).legal_actions is not SAO.legal_actions
 
     def reset(self, seed: int | None = None) -> PublicState:
         """Start afresh (SAO uses no randomness; ``seed`` is accepted for the contract)."""
@@ -86,34 +86,44 @@ class SAO(MechanismCore):
     def observe(self, party: str) -> Observation:
         """Return what ``party`` sees: request OFFER on its turn, the standing offer and the history."""
         history = self._history
+        round_ = self._round
+        seconds = self._seconds
+        # legal_actions (unless a subclass redefines it) and _relative, inlined: this runs on every step
+        if self._redefined_legal:
+            legal = self.legal_actions(party)
+        elif self._status is not Status.RUNNING or not self._started or party != self.parties[self._turn]:
+            legal = _NONE
+        else:
+            legal = _FIRST if self._standing is None else _LATER
+        if seconds is None:
+            t = round_ / self._rounds_limit  # type: ignore[operator]
+        else:
+            elapsed = (self.clock.now() - self._start) / seconds
+            t = elapsed if self._rounds_limit is None else max(round_ / self._rounds_limit, elapsed)
         return make_observation(
             Request.OFFER,
             party,
-            self._round,
+            round_,
             self._step,
-            self._relative(self._round, 0.0 if self._seconds is None else self.clock.now() - self._start),
+            0.0 if t < 0.0 else 1.0 if t > 1.0 else t,
             self._standing,
             self._standing_by,
-            OfferHistory(history, len(history)),  # a view, not a copy: O(1) at any length
+            make_offer_history(history, len(history)),  # a view, not a copy: O(1) at any length
             None,
             None,
-            self.legal_actions(party),
+            legal,
         )
 
-    def _public(self) -> dict[str, Any]:
-        return {
-            "standing_offer": self._standing,
-            "standing_offer_by": self._standing_by,
-            "accepted_by": tuple(self._accepted),
-        }
+    def _public(self) -> tuple[Outcome | None, str | None, tuple[str, ...]]:
+        return self._standing, self._standing_by, tuple(self._accepted)
 
     def _rounds_done(self) -> int:
         return -(-self._step // self._n)
 
     # -- the transition -------------------------------------------------------------------
 
-    def step(self, action: Action) -> StepResult:
-        """Apply one action.
+    def _transition(self, action: Action) -> tuple[Event, ...]:
+        """Apply one action; return the events it appended (``step`` wraps this in a StepResult).
 
         Raises:
             MechanismFinishedError: the negotiation is over (or was never reset).
@@ -146,7 +156,7 @@ class SAO(MechanismCore):
                 late["outcome"] = list(outcome) if isinstance(outcome, tuple | list) else outcome
             self._finish(Status.TIMED_OUT)
             self._emit(party, EventKind.LATE, None, {"late": late, "utilities": list(self._reserved)})
-            return self._result_of(first)
+            return self._since(first)
         self._last_action = action
         if offer is not None:
             canonical = self._canonical(party, offer.outcome)
@@ -154,8 +164,19 @@ class SAO(MechanismCore):
             self._standing_by = party
             self._accepted.clear()
             self._history.append((party, canonical))
-            self._emit(party, EventKind.OFFER, canonical)
-        elif isinstance(action, Accept):
+            # the common step, written out: one event, emitted and returned without helper calls
+            events = self._events
+            event = make_event(len(events), self._step, self._round, elapsed, party, _OFFER, canonical, NO_DATA)
+            events.append(event)
+            step = self._step = self._step + 1
+            self._turn = step % self._n
+            self._round = step // self._n
+            if self._max_steps is None or step < self._max_steps:
+                return (event,)
+            self._finish(Status.TIMED_OUT)
+            self._emit(None, EventKind.TIMEOUT, None, {"utilities": list(self._reserved)})
+            return self._since(first)
+        if isinstance(action, Accept):
             self._accepted.append(party)
             self._emit(party, EventKind.ACCEPT, self._standing)
             if len(self._accepted) == self._n - 1:
@@ -175,7 +196,8 @@ class SAO(MechanismCore):
         if self._status is Status.RUNNING and self._max_steps is not None and self._step >= self._max_steps:
             self._finish(Status.TIMED_OUT)
             self._emit(None, EventKind.TIMEOUT, None, {"utilities": list(self._reserved)})
-        return self._result_of(first)
+        return self._since(first)
 
 
+_OFFER = EventKind.OFFER
 _KIND: dict[type, str] = {Offer: "offer", Accept: "accept", EndNegotiation: "end"}
