@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summitry.agents import BayesianModel, BayesianNegotiator, FrequencyModel, HardHeaded, make_negotiator
 from summitry.agents.opponent_model import modelled_utility
-from summitry.model import Scenario
+from summitry.model import CategoricalIssue, OutcomeSpace, Scenario
 
 from ._driver import drive
 
@@ -62,3 +64,48 @@ def test_modelled_utility_prefers_what_the_opponent_asked_for(scenario: Scenario
     other = scenario.space.index_of_levels(mirror)
     space = scenario.space
     assert modelled_utility(model, space, asked)[0] > modelled_utility(model, space, other)[0]
+
+
+def _issue_by_issue(model: BayesianModel, levels: np.ndarray, t: float) -> list[np.ndarray]:
+    """Return the value posteriors after one offer, updated one issue at a time (Hindriks & Tykhonov's loop)."""
+    expected = max(0.0, 1.0 - model.concession * t)
+    evaluations, weights = model.evaluations(), model.weights()
+    values = np.array([table[int(level)] for table, level in zip(evaluations, levels, strict=True)])
+    total, spread = float(weights @ values), 2 * model.sigma**2
+    out = []
+    for column, level in enumerate(levels.tolist()):
+        prior = model._value_posteriors[column]
+        predicted = total - weights[column] * values[column] + weights[column] * model._shapes[column][:, level]
+        log = np.log(prior) - (predicted - expected) ** 2 / spread
+        posterior = np.exp(log - log.max())
+        posterior = np.maximum(posterior / posterior.sum(), 1e-12)
+        out.append(posterior / posterior.sum())
+    return out
+
+
+@given(
+    cardinalities=st.lists(st.integers(1, 30), min_size=1, max_size=8),
+    seed=st.integers(0, 2**16),
+    offers=st.integers(1, 12),
+)
+@settings(max_examples=40, deadline=None)
+def test_bayesian_update_of_issues_together_equals_issue_by_issue(
+    cardinalities: list[int], seed: int, offers: int
+) -> None:
+    """Issues with as many hypotheses are updated as one array's rows, to the same bits as one at a time."""
+    space = OutcomeSpace(
+        issues=tuple(
+            CategoricalIssue(name=f"i{j}", options=tuple(f"v{v}" for v in range(c)))
+            for j, c in enumerate(cardinalities)
+        )
+    )
+    rng = np.random.default_rng(seed)
+    model = BayesianModel(rng=np.random.default_rng(seed))
+    model.reset(space)
+    for _ in range(offers):
+        levels = np.array([rng.integers(0, c) for c in cardinalities], dtype=np.int64)
+        t = float(rng.random())
+        expected = _issue_by_issue(model, levels, t)
+        model.update(levels, t)
+        for got, want in zip(model._value_posteriors, expected, strict=True):
+            assert np.array_equal(got, want)

@@ -59,6 +59,7 @@ class Negotiator:
         self._negated: npt.NDArray[np.float64] = np.zeros(0)
         self._by_index: npt.NDArray[np.float64] | None = None
         self._utility_memo: dict[Outcome, float] = {}
+        self._outcome_memo: dict[int, Outcome] = {}  # outcome index -> outcome, for the outcomes it offers
         self._last_offer: Offer | None = None
         self._worst_acceptable: float | None = None
         self._reservation = 0.0  # the view's, as a float (read every step)
@@ -87,6 +88,7 @@ class Negotiator:
         self._negated = prepared.negated
         self._by_index = prepared.by_index
         self._utility_memo = {}
+        self._outcome_memo = {}
         self._last_offer = None
         self._worst_acceptable = None
         self._reservation = float(view.reservation_value)
@@ -271,7 +273,11 @@ class Negotiator:
         if utility is None:
             return None
         candidates = self.indices_between(utility - _TIE, utility + max(window, 0.0) + _TIE)
-        return self.view.space.outcome(int(self.choose(candidates)))
+        index = int(self.choose(candidates))
+        outcome = self._outcome_memo.get(index)
+        if outcome is None:
+            outcome = self._outcome_memo[index] = self.view.space.outcome(index)
+        return outcome
 
     def choose(self, candidates: npt.NDArray[np.int64]) -> int:
         """Return one of ``candidates``: the best for the opponent model if any, else a random one."""

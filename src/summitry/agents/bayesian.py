@@ -56,6 +56,7 @@ class BayesianModel:
         self._weight_posterior = np.ones(1)
         self._shapes: list[npt.NDArray[np.float64]] = []
         self._value_posteriors: list[npt.NDArray[np.float64]] = []
+        self._groups: list[_IssueGroup] = []
         self._weights: npt.NDArray[np.float64] | None = None  # posterior means, until the next update
         self._evaluations: list[npt.NDArray[np.float64]] | None = None
 
@@ -65,12 +66,22 @@ class BayesianModel:
         self._rankings = _ranking_weights(n, self.max_rankings, self.rng)
         self._weight_posterior = np.full(self._rankings.shape[0], 1.0 / self._rankings.shape[0])
         self._shapes = [_triangles(k, self.max_peaks) for k in space.cardinalities]
+        self._groups = [_IssueGroup(columns, self._shapes) for columns in _by_hypotheses(self._shapes)]
         self._value_posteriors = [np.full(s.shape[0], 1.0 / s.shape[0]) for s in self._shapes]
+        for group in self._groups:
+            for row, column in enumerate(group.columns.tolist()):
+                self._value_posteriors[column] = group.posterior[row]
         self._weights = None
         self._evaluations = None
 
     def update(self, levels: npt.NDArray[np.int64], t: float) -> None:
-        """Update the weight and value posteriors with one offer made at relative time ``t``."""
+        """Update the weight and value posteriors with one offer made at relative time ``t``.
+
+        The value posteriors of the issues with the same number of hypotheses are updated
+        together, as the rows of one array: the same arithmetic, element by element and row
+        by row, as updating them one issue at a time, so the results are the same to the bit
+        (tested), at a fraction of the calls.
+        """
         expected = max(0.0, 1.0 - self.concession * float(t))
         values = np.array([table[int(level)] for table, level in zip(self._current_evaluations(), levels, strict=True)])
         weights = self._current_weights()
@@ -80,12 +91,15 @@ class BayesianModel:
         self._weight_posterior = _posterior(self._weight_posterior, predicted, expected, spread)
         # value hypotheses per issue, against the expected weights and the other issues' values
         total = float(weights @ values)
+        rest = (total - weights * values)[:, None]
         posteriors = self._value_posteriors
-        for column, level in enumerate(levels.tolist()):
-            weight = weights[column]
-            rest = total - weight * values[column]
-            predicted = rest + weight * self._shapes[column][:, level]
-            posteriors[column] = _posterior(posteriors[column], predicted, expected, spread)
+        levels = np.asarray(levels, dtype=np.int64)[:, None]
+        column_weights = weights[:, None]
+        for group in self._groups:
+            columns = group.columns
+            updated = group.update(levels[columns], rest[columns], column_weights[columns], expected, spread)
+            for row, column in enumerate(columns.tolist()):
+                posteriors[column] = updated[row]
         self._weights = None
         self._evaluations = None
 
@@ -120,13 +134,53 @@ _largest = np.maximum.reduce
 def _posterior(
     prior: npt.NDArray[np.float64], predicted: npt.NDArray[np.float64], expected: float, spread: float
 ) -> npt.NDArray[np.float64]:
+    """Return the normalised posterior of each row of ``prior`` (one hypothesis per column)."""
     # prior >= 1e-12 / (1 + k·1e-12) always (see the clamp below), so no guard before the log
     log = np.log(prior) - (predicted - expected) ** 2 / spread
-    log -= _largest(log)
+    log -= _largest(log, axis=-1, keepdims=True)
     posterior = np.exp(log)
-    posterior = np.maximum(posterior / _add(posterior), 1e-12)  # keep every hypothesis alive
-    normalised: npt.NDArray[np.float64] = posterior / _add(posterior)
+    posterior = np.maximum(posterior / _add(posterior, axis=-1, keepdims=True), 1e-12)  # keep every hypothesis alive
+    normalised: npt.NDArray[np.float64] = posterior / _add(posterior, axis=-1, keepdims=True)
     return normalised
+
+
+def _by_hypotheses(shapes: list[npt.NDArray[np.float64]]) -> list[list[int]]:
+    """Return the issue positions grouped by their number of value hypotheses (in issue order)."""
+    groups: dict[int, list[int]] = {}
+    for column, shape in enumerate(shapes):
+        groups.setdefault(shape.shape[0], []).append(column)
+    return list(groups.values())
+
+
+class _IssueGroup:
+    """Issues with the same number of value hypotheses, whose posteriors are updated as one array's rows."""
+
+    def __init__(self, columns: list[int], shapes: list[npt.NDArray[np.float64]]) -> None:
+        self.columns = np.array(columns, dtype=np.int64)
+        hypotheses = shapes[columns[0]].shape[0]
+        self.posterior = np.full((len(columns), hypotheses), 1.0 / hypotheses)  # row r: issue columns[r]
+        # each issue's shapes transposed (one row of hypotheses per value level), end to end
+        self._table = np.concatenate([np.ascontiguousarray(shapes[c].T).reshape(-1) for c in columns])
+        sizes = [shapes[c].size for c in columns]
+        self._starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)[:, None]
+        self._hypotheses = hypotheses
+        self._span = np.arange(hypotheses, dtype=np.int64)[None, :]
+
+    def update(
+        self,
+        levels: npt.NDArray[np.int64],
+        rest: npt.NDArray[np.float64],
+        weights: npt.NDArray[np.float64],
+        expected: float,
+        spread: float,
+    ) -> npt.NDArray[np.float64]:
+        """Update and return the group's posteriors, one row per issue (``rest + weight · shape`` predicts the offer).
+
+        ``levels``, ``rest`` and ``weights`` are the group's own, as columns (shape ``(issues, 1)``).
+        """
+        picked = self._table[self._starts + levels * self._hypotheses + self._span]
+        self.posterior = _posterior(self.posterior, rest + weights * picked, expected, spread)
+        return self.posterior
 
 
 def _ranking_weights(n: int, limit: int, rng: np.random.Generator) -> npt.NDArray[np.float64]:

@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from summitry.model import OutcomeSpace
+from summitry.model import Outcome, OutcomeSpace
 from summitry.protocols import Action, Observation
 
 from .time_based import TimeBased
@@ -76,6 +76,7 @@ class ModelledNegotiator(TimeBased):
         self.model.reset(self.view.space)
         self._learned = 0  # opponent offers fed to the model
         self._read = 0  # history entries already read
+        self._levels: dict[Outcome, npt.NDArray[np.int64]] = {}  # each opponent offer's level vector
 
     def learn(self, observation: Observation) -> None:
         """Feed the model every opponent offer it has not seen yet (reading only the new history)."""
@@ -87,10 +88,13 @@ class ModelledNegotiator(TimeBased):
         self._read = len(history)
         if not fresh:
             return
-        space = self.view.space
-        levels = space.levels(np.array([space.index_of(o) for o in fresh], dtype=np.int64))
-        for row in levels:
-            self.model.update(row, observation.time)
+        space, known = self.view.space, self._levels
+        for outcome in fresh:
+            levels = known.get(outcome)
+            if levels is None:  # each distinct offer is converted once
+                levels = known[outcome] = space.levels([space.index_of(outcome)])[0]
+                levels.setflags(write=False)
+            self.model.update(levels, observation.time)
         self._learned += len(fresh)
 
     def act(self, observation: Observation) -> Action:
