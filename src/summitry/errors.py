@@ -22,6 +22,7 @@ know summitry::
     ├── ProtocolError (RuntimeError)
     │   ├── IllegalActionError (ValueError)       wrong turn, invalid outcome, bad vote
     │   ├── MechanismFinishedError                acting after the end
+    │   ├── HistoryNotKeptError (IndexError)      reading offers a run let go (a negotiator that said it would not)
     │   └── MechanismSetupError (ValueError)      bad deadline/discount, wrong number of negotiators
     ├── AgentCheckError (AssertionError)          a negotiator failed check_negotiator
     ├── AgentParameterError (ValueError)          "boulware:exponent=x" names or sets a parameter wrongly
@@ -56,6 +57,7 @@ __all__ = [
     "AgentParameterError",
     "CyclicPrerequisiteError",
     "EnvoyError",
+    "HistoryNotKeptError",
     "IllegalActionError",
     "InvalidIssueError",
     "InvalidMeetingError",
@@ -163,6 +165,15 @@ class IllegalActionError(ProtocolError, ValueError):
 
 class MechanismFinishedError(ProtocolError):
     """A step was requested after the negotiation ended."""
+
+
+class HistoryNotKeptError(ProtocolError, IndexError):
+    """An offer the run let go was read from ``Observation.history``.
+
+    A run that keeps no trace (``run(..., keep_events=False)``) lets old offers go only when
+    every negotiator declares ``needs_full_history = False`` (it reads only the offers made
+    since its own previous turn); a negotiator that reads further back must not declare it.
+    """
 
 
 class TraceError(SummitryError, ValueError):

@@ -138,3 +138,23 @@ def test_trace_ending_in_csv_is_written_as_csv(tmp_path) -> None:
     _json(["negotiate", "hanoi-deal", "--rounds", "3", "--agents", "hardliner", "--trace", str(path), "--json"])
     lines = path.read_text().splitlines()
     assert lines[0] == "index,step,round,time,party,kind,outcome,data" and len(lines) == 1 + 1 + 6 + 1
+
+
+@pytest.mark.parametrize("command", ["negotiate", "mediate"])
+def test_a_run_keeps_its_events_only_for_a_trace_file_or_a_figure(tmp_path, monkeypatch, command) -> None:
+    """Without --trace or --plot nothing reads the events afterwards, so the run keeps none (flat memory)."""
+    import summitry.cli.negotiate as negotiate_module
+
+    kept: list[bool] = []
+    real_run = negotiate_module.run
+
+    def spy(*args, **kwargs):
+        kept.append(kwargs["keep_events"])
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(negotiate_module, "run", spy)
+    first = _json([command, "hanoi-deal", "--rounds", "30", "--seed", "2", "--json"])
+    out = tmp_path / "t.jsonl"
+    second = _json([command, "hanoi-deal", "--rounds", "30", "--seed", "2", "--json", "--trace", str(out)])
+    assert kept == [False, True] and first == second
+    assert read_trace(out).result is not None and len(read_trace(out)) > 0

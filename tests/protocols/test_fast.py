@@ -32,5 +32,7 @@ def test_make_observation_equals_the_constructor() -> None:
 
 def test_make_offer_history_equals_the_constructor() -> None:
     log = [("p0", ("x", 1)), ("p1", ("y", 2)), ("p0", ("x", 2))]
-    built, plain = make_offer_history(log, 2), OfferHistory(log, 2)
+    built, plain = make_offer_history(log, 2, 0), OfferHistory(log, 2)
     assert type(built) is OfferHistory and built == plain and list(built) == log[:2] and built[1:] == (log[1],)
+    later = make_offer_history(log[1:], 3, 1)
+    assert later == OfferHistory(log[1:], start=1) and later[1:] == tuple(log[1:])

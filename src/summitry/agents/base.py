@@ -48,6 +48,19 @@ class Negotiator:
 
     name: str = "negotiator"
 
+    needs_full_history: bool = True
+    """Whether the negotiator may read any offer of ``Observation.history`` (True) or only the
+    offers made since its own previous turn (False, as every built-in agent). A run that keeps
+    no trace lets the older offers go only when every negotiator says False. Declared per
+    class: a subclass that does not declare it is True again, since it may read further back
+    than the class it extends (:meth:`opponent_offers` and :meth:`own_offers` do)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Make ``needs_full_history`` True in every subclass that does not declare it itself."""
+        super().__init_subclass__(**kwargs)
+        if "needs_full_history" not in cls.__dict__:
+            cls.needs_full_history = True
+
     def __init__(self, *, name: str | None = None) -> None:
         """Create the negotiator; ``name`` defaults to the class's ``name``."""
         if name is not None:

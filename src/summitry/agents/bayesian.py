@@ -213,6 +213,8 @@ def _triangles(k: int, max_peaks: int) -> npt.NDArray[np.float64]:
 class BayesianNegotiator(ModelledNegotiator):
     """Boulware bidding that picks, near its target, the outcome a Bayesian opponent model rates best."""
 
+    needs_full_history = False  # reads no offer older than its own previous turn
+
     name = "bayesian"
 
     def __init__(

@@ -73,6 +73,8 @@ class FrequencyModel:
 class HardHeaded(ModelledNegotiator):
     """Van Krimpen, Looije and Hajizadeh's HardHeaded (ANAC 2011), simplified: Boulware curve + frequency model."""
 
+    needs_full_history = False  # reads no offer older than its own previous turn
+
     name = "hardheaded"
 
     def __init__(

@@ -19,6 +19,8 @@ __all__ = ["Hardliner"]
 class Hardliner(Negotiator):
     """Never concedes: proposes a best outcome every time, accepts offers worth ≥ best − ``tolerance``."""
 
+    needs_full_history = False  # reads no offer older than its own previous turn
+
     name = "hardliner"
 
     def __init__(self, *, tolerance: float = 0.0, name: str | None = None) -> None:

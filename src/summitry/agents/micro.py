@@ -21,6 +21,8 @@ __all__ = ["MiCRO"]
 class MiCRO(Negotiator):
     """De Jonge's MiCRO (2022): reciprocates the number of distinct offers, one outcome at a time."""
 
+    needs_full_history = False  # reads no offer older than its own previous turn
+
     name = "micro"
 
     def on_start(self) -> None:

@@ -56,6 +56,8 @@ def modelled_utility(
 class ModelledNegotiator(TimeBased):
     """A time-based negotiator that learns an opponent model and offers what the model likes best near its target."""
 
+    needs_full_history = False  # reads no offer older than its own previous turn
+
     name = "modelled"
 
     def __init__(

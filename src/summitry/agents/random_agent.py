@@ -16,6 +16,8 @@ __all__ = ["RandomNegotiator"]
 class RandomNegotiator(Negotiator):
     """Offers a uniformly random outcome worth at least the reservation value; accepts such offers with ``p_accept``."""
 
+    needs_full_history = False  # reads no offer older than its own previous turn
+
     name = "random"
 
     def __init__(self, *, p_accept: float = 0.5, name: str | None = None) -> None:

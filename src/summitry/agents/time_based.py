@@ -36,6 +36,8 @@ class TimeBased(Negotiator):
             the rng); relative, so it does not depend on the utility scale.
     """
 
+    needs_full_history = False  # reads no offer older than its own previous turn
+
     name = "time-based"
 
     def __init__(
@@ -83,6 +85,8 @@ class TimeBased(Negotiator):
 class Boulware(TimeBased):
     """Time-based, conceding late (exponent 0.2 by default; Faratin et al. 1998)."""
 
+    needs_full_history = False  # reads no offer older than its own previous turn
+
     name = "boulware"
 
     def __init__(self, *, exponent: float = 0.2, **kwargs: object) -> None:
@@ -93,6 +97,8 @@ class Boulware(TimeBased):
 class LinearConcession(TimeBased):
     """Time-based, conceding linearly in time (exponent 1; Faratin et al. 1998)."""
 
+    needs_full_history = False  # reads no offer older than its own previous turn
+
     name = "linear"
 
     def __init__(self, *, exponent: float = 1.0, **kwargs: object) -> None:
@@ -102,6 +108,8 @@ class LinearConcession(TimeBased):
 
 class Conceder(TimeBased):
     """Time-based, conceding early (exponent 5 by default; Faratin et al. 1998)."""
+
+    needs_full_history = False  # reads no offer older than its own previous turn
 
     name = "conceder"
 

@@ -28,6 +28,8 @@ class _Reciprocator(Negotiator):
     seen, and only the last ``memory`` opponent utilities are kept (``None``: all of them).
     """
 
+    needs_full_history = False  # reads no offer older than its own previous turn
+
     memory: int | None = None
 
     def __init__(self, *, kindness: float = 0.0, name: str | None = None) -> None:
@@ -81,6 +83,8 @@ class _Reciprocator(Negotiator):
 class NaiveTitForTat(_Reciprocator):
     """Concedes, in own utility, exactly what the opponent's last offer conceded (Faratin's absolute TFT, δ = 1)."""
 
+    needs_full_history = False  # reads no offer older than its own previous turn
+
     name = "naive-tit-for-tat"
     memory = 2
 
@@ -99,6 +103,8 @@ class RelativeTitForTat(_Reciprocator):
     agent's ideal the opponent closed — averaged per offer; the agent closes the same share of
     the gap between its target and its reserve.
     """
+
+    needs_full_history = False  # reads no offer older than its own previous turn
 
     name = "tit-for-tat"
 

@@ -22,6 +22,8 @@ __all__ = ["AnnealingVoter", "GreedyVoter"]
 class GreedyVoter(Negotiator):
     """Accepts a proposal iff it is worth at least the current draft to this party (hill climbing)."""
 
+    needs_full_history = False  # votes on the draft; reads no offer history
+
     name = "greedy-voter"  # the base class's vote is exactly hill climbing: nothing to override
 
 
@@ -31,6 +33,8 @@ class AnnealingVoter(Negotiator):
     ``range`` is the party's utility range (best − max(reservation, worst)), so the
     temperature is a share of it and does not depend on the utility scale.
     """
+
+    needs_full_history = False  # votes on the draft; reads no offer history
 
     name = "annealing-voter"
 

@@ -102,7 +102,9 @@ def run_and_show(
             markup=False,
         )
     on_event = None if as_json else (lambda event: show_event(event, scenario))
-    trace = run(mechanism, negotiators, seed=seed, on_event=on_event, agents=labels)
+    # nothing keeps the events without a trace file or a figure: let the run keep none (flat memory)
+    keep = trace_file is not None or plot is not None
+    trace = run(mechanism, negotiators, seed=seed, on_event=on_event, agents=labels, keep_events=keep)
     _write_outputs(trace, (scenario, _source(scenario_ref), embed), trace_file, plot)
     payload = result_payload(trace, scenario)
     if as_json:

@@ -154,8 +154,10 @@ def trace_to_lines(
         embed: also store the scenario itself in the header, so that the trace replays anywhere.
 
     Raises:
-        TraceError: ``embed`` without a scenario, or a scenario the native format cannot hold.
+        TraceError: ``embed`` without a scenario, a scenario the native format cannot hold, or
+            a trace whose run kept no events (``trace.omitted``).
     """
+    _check_complete(trace)
     digest = None if scenario is None else scenario_digest(scenario)
     document = None
     if embed:
@@ -173,6 +175,14 @@ def trace_to_lines(
         previous = sealed["digest"]
         lines.append(_dump(sealed))
     return lines
+
+
+def _check_complete(trace: Trace) -> None:
+    if trace.omitted:
+        raise TraceError(
+            f"the trace kept none of its {trace.omitted} events (it was run with keep_events=False): "
+            "run it again keeping them to write it"
+        )
 
 
 def trace_from_lines(lines: Iterable[str], source: str = "<trace>") -> Trace:
@@ -390,7 +400,12 @@ def _short_digest(digest: str | None) -> str:
 
 
 def trace_to_csv(trace: Trace) -> str:
-    """Return the trace as CSV text: one row per event (outcome and data as JSON)."""
+    """Return the trace as CSV text: one row per event (outcome and data as JSON).
+
+    Raises:
+        TraceError: the run kept no events (``trace.omitted``).
+    """
+    _check_complete(trace)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_CSV_COLUMNS)

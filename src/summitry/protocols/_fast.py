@@ -125,17 +125,18 @@ def make_step_result(events: tuple[Any, ...], status: Any, state_factory: Any) -
 
 
 _H = (
-    (OfferHistory.__dict__["_items"].__set__, OfferHistory.__dict__["_size"].__set__)
-    if OfferHistory.__slots__ == ("_items", "_size")
+    tuple(OfferHistory.__dict__[name].__set__ for name in ("_items", "_size", "_start"))
+    if OfferHistory.__slots__ == ("_items", "_size", "_start")
     else None
 )
 
 
-def make_offer_history(items: Sequence[Any], size: int) -> OfferHistory:
-    """Return ``OfferHistory(items, size)``, built without calling ``__init__``."""
+def make_offer_history(items: Sequence[Any], size: int, start: int) -> OfferHistory:
+    """Return ``OfferHistory(items, size, start)``, built without calling ``__init__``."""
     if _H is None:
-        return OfferHistory(items, size)
+        return OfferHistory(items, size, start)
     view = _new(OfferHistory)
     _H[0](view, items)
     _H[1](view, size)
+    _H[2](view, start)
     return view

@@ -70,6 +70,7 @@ class MechanismCore:
         )
         self._valid: dict[Any, Outcome | str] = {}
         self._events: list[Event] = []
+        self._forgotten = 0  # events let go since the reset (see forget); their indices stay taken
         self._started = False
         self._start = 0.0
         self._time = 0.0
@@ -110,6 +111,7 @@ class MechanismCore:
 
     def _reset_core(self) -> None:
         self._events = []
+        self._forgotten = 0
         self._started = True
         self._start = self.clock.now()
         self._time = 0.0
@@ -125,15 +127,38 @@ class MechanismCore:
 
     @property
     def events(self) -> tuple[Event, ...]:
-        """Return every event since the last ``reset``."""
+        """Return every event since the last ``reset`` (since the last :meth:`forget`, if it was called)."""
         return tuple(self._events)
+
+    def forget(self, *, offers: bool = False) -> int:
+        """Let go of the events kept so far (and, with ``offers``, of old offers); return how many events.
+
+        ``run(..., keep_events=False)`` calls this now and then: each step's events are still
+        returned by ``step`` (and passed to ``on_event``), but the mechanism no longer keeps
+        them, so its memory stays flat over any number of rounds. Event indices keep counting
+        from the start. ``offers=True`` also lets the offer history that observations show
+        drop all but its recent entries (SAO; see :class:`~summitry.protocols.state.OfferHistory`):
+        ``run`` asks for it only when every negotiator declares ``needs_full_history = False``.
+        """
+        events = self._events
+        count = len(events)
+        self._forgotten += count
+        self._events = []
+        return count
 
     def _emit(
         self, party: str | None, kind: EventKind, outcome: Outcome | None = None, data: dict[str, Any] | None = None
     ) -> Event:
         events = self._events
         event = make_event(
-            len(events), self._step, self._round, self._time, party, kind, outcome, NO_DATA if data is None else data
+            self._forgotten + len(events),
+            self._step,
+            self._round,
+            self._time,
+            party,
+            kind,
+            outcome,
+            NO_DATA if data is None else data,
         )
         events.append(event)
         return event

@@ -139,14 +139,20 @@ class Result:
 
 
 class Trace:
-    """The append-only event log of one negotiation: header, events and (once over) the result."""
+    """The append-only event log of one negotiation: header, events and (once over) the result.
 
-    __slots__ = ("_events", "_result", "header")
+    A run that was asked to keep no events (``run(..., keep_events=False)``) returns a trace
+    with the header and the result only; ``omitted`` says how many events it did not keep,
+    and such a trace cannot be written or replayed.
+    """
+
+    __slots__ = ("_events", "_omitted", "_result", "header")
 
     def __init__(self, header: TraceHeader, events: tuple[Event, ...] = (), result: Result | None = None) -> None:
         self.header = header
         self._events: list[Event] = []
         self._result: Result | None = None
+        self._omitted = 0
         for event in events:
             self.append(event)
         if result is not None:
@@ -161,6 +167,11 @@ class Trace:
     def result(self) -> Result | None:
         """Return the result, or None while the negotiation runs."""
         return self._result
+
+    @property
+    def omitted(self) -> int:
+        """Return how many events the run did not keep (0: the trace is complete)."""
+        return self._omitted
 
     def __len__(self) -> int:
         return len(self._events)
@@ -190,20 +201,28 @@ class Trace:
         for event in events:
             self.append(event)
 
-    def finish(self, result: Result) -> None:
-        """Record the result; a trace is finished once.
+    def finish(self, result: Result, *, omitted: int = 0) -> None:
+        """Record the result (and how many events the run did not keep); a trace is finished once.
 
         Raises:
-            TraceError: the trace already has a result.
+            TraceError: the trace already has a result, or ``omitted`` events with some kept.
         """
         if self._result is not None:
             raise TraceError("the trace already has a result")
+        if omitted and self._events:
+            raise TraceError(f"a trace keeps all its events or none: {len(self._events)} kept, {omitted} omitted")
         self._result = result
+        self._omitted = int(omitted)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Trace):
             return NotImplemented
-        return self.header == other.header and self._events == other._events and self._result == other._result
+        return (
+            self.header == other.header
+            and self._events == other._events
+            and self._result == other._result
+            and self._omitted == other._omitted
+        )
 
     def __repr__(self) -> str:
         return (

@@ -36,6 +36,7 @@ def run(
     clock: Clock | None = None,
     on_event: Callable[[Event], None] | None = None,
     agents: Sequence[str] | None = None,
+    keep_events: bool = True,
 ) -> Trace:
     """Return the finished trace of one negotiation between ``negotiators`` (in scenario party order).
 
@@ -47,6 +48,15 @@ def run(
     ``agents`` is what the trace header records for each negotiator (default: its ``name``);
     the CLI records the agent as written (``boulware:exponent=0.1``) so that
     ``replay --rerun`` can rebuild it.
+
+    ``keep_events=False`` is for a run whose trace nobody keeps (no trace file, no store, no
+    figure): events still go to ``on_event`` as they happen, but neither the returned trace
+    (header and result only; ``trace.omitted`` counts the events) nor the mechanism keeps
+    them, so memory stays flat over any number of rounds. The offer history that
+    observations show is still complete unless every negotiator declares
+    ``needs_full_history = False`` (it reads only the offers made since its own previous
+    turn, as the built-in agents do); then the mechanism keeps only the recent offers.
+    Negotiators that do not say are given the whole history.
 
     Raises:
         MechanismSetupError: the number of negotiators does not match the parties.
@@ -70,15 +80,8 @@ def run(
         )
     )
 
-    record: Callable[[tuple[Event, ...]], None] = trace.extend  # nothing to notify: no extra call layer
-    if on_event is not None:
-        notify = on_event
-
-        def record(events: tuple[Event, ...]) -> None:
-            trace.extend(events)
-            for event in events:
-                notify(event)
-
+    forgetter = None if keep_events else _Forgetter(mechanism, negotiators, on_event)
+    record = _recorder(trace, on_event) if forgetter is None else forgetter
     record(mechanism.events)
     rngs = negotiator_rngs(seed, len(parties))
     by_party = dict(zip(parties, negotiators, strict=True))
@@ -86,7 +89,7 @@ def run(
         failure = start_negotiator(negotiator, mechanism.private_view(party), rng, party=party)
         if failure is not None:
             record(mechanism.fail(failure.party, failure.reason, failure.detail).events)
-            trace.finish(mechanism.result())
+            trace.finish(mechanism.result(), omitted=0 if forgetter is None else forgetter.seen)
             return trace
     time_limit = mechanism.time_limit
     observe, fail = mechanism.observe, mechanism.fail
@@ -107,8 +110,50 @@ def run(
             events = fail(turn, events.reason, events.detail).events
         record(events)
         status = mechanism.status
-    trace.finish(mechanism.result())
+    trace.finish(mechanism.result(), omitted=0 if forgetter is None else forgetter.seen)
     return trace
+
+
+def _recorder(trace: Trace, on_event: Callable[[Event], None] | None) -> Callable[[tuple[Event, ...]], None]:
+    """Return what records a step's events: into the trace, then to ``on_event``."""
+    if on_event is None:
+        return trace.extend  # nothing to notify: no extra call layer
+    extend, notify = trace.extend, on_event
+
+    def record(events: tuple[Event, ...]) -> None:
+        extend(events)
+        for event in events:
+            notify(event)
+
+    return record
+
+
+class _Forgetter:
+    """Records a step's events by passing them on and counting them; now and then the mechanism lets go of its own."""
+
+    __slots__ = ("_due", "_forget", "_notify", "_offers", "seen")
+
+    def __init__(
+        self, mechanism: Mechanism, negotiators: Sequence[NegotiatorProtocol], on_event: Callable[[Event], None] | None
+    ) -> None:
+        self.seen = 0
+        self._due = _FORGET_EVERY
+        self._notify = on_event
+        self._forget = mechanism.forget if isinstance(mechanism, MechanismCore) else None
+        self._offers = not any(getattr(n, "needs_full_history", True) for n in negotiators)
+
+    def __call__(self, events: tuple[Event, ...]) -> None:
+        self.seen += len(events)
+        if self._notify is not None:
+            for event in events:
+                self._notify(event)
+        if self.seen >= self._due and self._forget is not None:
+            self._forget(offers=self._offers)
+            self._due = self.seen + _FORGET_EVERY
+
+
+_FORGET_EVERY = 4096
+"""Events a run that keeps none lets its mechanism hold before it asks it to forget them."""
 
 
 def _events_of(mechanism: Mechanism) -> Callable[[Action], tuple[Event, ...]]:

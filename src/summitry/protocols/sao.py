@@ -62,6 +62,7 @@ class SAO(MechanismCore):
         self._standing_by: str | None = None
         self._accepted: list[str] = []
         self._history: list[tuple[str, Outcome]] = []
+        self._history_start = 0  # position of _history[0] in the whole offer history (see forget)
         self._redefined_legal = type(self).legal_actions is not SAO.legal_actions
 
     def reset(self, seed: int | None = None) -> PublicState:
@@ -72,6 +73,7 @@ class SAO(MechanismCore):
         self._standing_by = None
         self._accepted = []
         self._history = []
+        self._history_start = 0
         self._emit(None, EventKind.START, None, {"parties": list(self.parties), "seed": seed})
         return self.state()
 
@@ -108,11 +110,27 @@ class SAO(MechanismCore):
             0.0 if t < 0.0 else 1.0 if t > 1.0 else t,
             self._standing,
             self._standing_by,
-            make_offer_history(history, len(history)),  # a view, not a copy: O(1) at any length
+            # a view, not a copy: O(1) at any length
+            make_offer_history(history, self._history_start + len(history), self._history_start),
             None,
             None,
             legal,
         )
+
+    def forget(self, *, offers: bool = False) -> int:
+        """Let go of the events kept so far; with ``offers``, of all but the recent offers too.
+
+        The offers kept are at least the last ``max(1024, 4 × parties)``: more than every party
+        has made since its own previous turn, which is what a negotiator declaring
+        ``needs_full_history = False`` reads. Views handed out earlier keep the log they saw.
+        """
+        if offers:
+            history = self._history
+            keep = max(_RECENT_OFFERS, 4 * self._n)
+            if len(history) > 2 * keep:
+                self._history_start += len(history) - keep
+                self._history = history[-keep:]  # a new list: earlier views still see theirs
+        return super().forget()
 
     def _public(self) -> tuple[Outcome | None, str | None, tuple[str, ...]]:
         return self._standing, self._standing_by, tuple(self._accepted)
@@ -166,7 +184,8 @@ class SAO(MechanismCore):
             self._history.append((party, canonical))
             # the common step, written out: one event, emitted and returned without helper calls
             events = self._events
-            event = make_event(len(events), self._step, self._round, elapsed, party, _OFFER, canonical, NO_DATA)
+            index = self._forgotten + len(events)
+            event = make_event(index, self._step, self._round, elapsed, party, _OFFER, canonical, NO_DATA)
             events.append(event)
             step = self._step = self._step + 1
             self._turn = step % self._n
@@ -200,4 +219,5 @@ class SAO(MechanismCore):
 
 
 _OFFER = EventKind.OFFER
+_RECENT_OFFERS = 1024
 _KIND: dict[type, str] = {Offer: "offer", Accept: "accept", EndNegotiation: "end"}

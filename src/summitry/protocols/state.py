@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from summitry.errors import MechanismSetupError
+from summitry.errors import HistoryNotKeptError, MechanismSetupError
 from summitry.model import Outcome, OutcomeSpace, Scenario, UtilityFunction
 
 from .actions import Action
@@ -108,15 +108,22 @@ class OfferHistory(Sequence[tuple[str, Outcome]]):
     it. Slicing returns a tuple of just the slice (``history[seen:]`` is what an agent reads
     to catch up incrementally).
 
+    A run that keeps no trace may let the oldest offers go (see ``run(keep_events=False)`` and
+    ``needs_full_history``): then ``items`` holds the entries from position ``start`` on, the
+    view still has its full length and numbering, and reading an entry before ``start``
+    raises :class:`~summitry.errors.HistoryNotKeptError` (never a wrong or missing offer).
+
     .. versionadded:: 0.1 ``Observation.history`` was a tuple rebuilt on every step.
+    .. versionchanged:: 0.1 ``start``: the oldest offers may have been let go.
     """
 
-    __slots__ = ("_items", "_size")
+    __slots__ = ("_items", "_size", "_start")
 
-    def __init__(self, items: Sequence[tuple[str, Outcome]] = (), size: int | None = None) -> None:
-        """View the first ``size`` entries (default: all) of ``items``, which must only ever grow."""
+    def __init__(self, items: Sequence[tuple[str, Outcome]] = (), size: int | None = None, start: int = 0) -> None:
+        """View entries ``start`` to ``size`` (default: all) of a log whose entries from ``start`` on are ``items``."""
         self._items = items
-        self._size = len(items) if size is None else size
+        self._start = start
+        self._size = start + len(items) if size is None else size
 
     def __len__(self) -> int:
         return self._size
@@ -128,23 +135,42 @@ class OfferHistory(Sequence[tuple[str, Outcome]]):
     def __getitem__(self, index: slice) -> tuple[tuple[str, Outcome], ...]: ...
 
     def __getitem__(self, index: int | slice) -> Any:
-        size = self._size
+        size, first = self._size, self._start
         if isinstance(index, slice):
-            start, stop, step = index.indices(size)
-            if step > 0:
-                return tuple(self._items[start:stop:step])
-            return tuple(self._items[i] for i in range(start, stop, step))
+            span = range(*index.indices(size))
+            if not span:
+                return ()
+            lowest = span[0] if span.step > 0 else span[-1]
+            if lowest < first:
+                self._not_kept(lowest)
+            if span.step > 0:
+                return tuple(self._items[span.start - first : span.stop - first : span.step])
+            return tuple(self._items[i - first] for i in span)
         position = index + size if index < 0 else index
         if not 0 <= position < size:
             raise IndexError(f"history index {index} out of range (the history has {size} offers)")
-        return self._items[position]
+        if position < first:
+            self._not_kept(position)
+        return self._items[position - first]
+
+    def _not_kept(self, position: int) -> None:
+        raise HistoryNotKeptError(
+            f"history entry {position}: this run kept only the offers from {self._start} on (it keeps no trace, "
+            "and every negotiator declared needs_full_history = False); a negotiator that reads older offers "
+            "must declare needs_full_history = True"
+        )
 
     def __iter__(self) -> Iterator[tuple[str, Outcome]]:
+        if self._start:
+            self._not_kept(0)
         return itertools.islice(self._items, self._size)
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, OfferHistory) and other._items is self._items:
-            return other._size == self._size
+        if isinstance(other, OfferHistory) and other._start == self._start:
+            if other._items is self._items or other._size != self._size:
+                return other._size == self._size
+            kept = self._size - self._start
+            return all(a == b for a, b in zip(self._items[:kept], other._items[:kept], strict=True))
         if not isinstance(other, OfferHistory | tuple):
             return NotImplemented
         return len(other) == self._size and all(a == b for a, b in zip(self, other, strict=False))
