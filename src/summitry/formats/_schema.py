@@ -7,13 +7,12 @@ unknown issue, a value an issue lacks) with the same ``file: path: message`` for
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, Discriminator, Field, Tag
 from pydantic_core import PydanticCustomError
 
-from .validation import StrictModel
+from .validation import Number, StrictModel, Weight
 
 __all__ = [
     "ConstraintSpec",
@@ -30,24 +29,6 @@ __all__ = [
 ]
 
 
-def _number(raw: Any) -> Any:
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise PydanticCustomError("number", "expected a number")
-    try:
-        return float(raw)
-    except OverflowError:
-        raise PydanticCustomError("number", "expected a number of a usable size") from None
-
-
-def _finite_non_negative(raw: Any) -> Any:
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise PydanticCustomError("non_negative_number", "expected a number >= 0")
-    number = _number(raw)
-    if not math.isfinite(number) or number < 0:
-        raise PydanticCustomError("non_negative_number", "expected a number >= 0")
-    return number
-
-
 def _label(raw: Any) -> Any:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise PydanticCustomError("label", "expected a string or a number")
@@ -58,8 +39,6 @@ def _labels(raw: Any) -> Any:
     return raw if isinstance(raw, list) else [raw]
 
 
-Number = Annotated[float, BeforeValidator(_number)]
-Weight = Annotated[float, BeforeValidator(_finite_non_negative)]
 Label = Annotated[Union[str, int, float], BeforeValidator(_label)]
 
 

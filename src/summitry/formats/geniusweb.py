@@ -34,9 +34,8 @@ from summitry.model import (
     ValueFunction,
 )
 
-from ._schema import Weight
 from .atomic import file_stem, unique_name, write_scenario_folder
-from .validation import describe_validation_error
+from .validation import Weight, describe_validation_error
 from .yaml_files import YamlDocument, load_yaml
 
 __all__ = [

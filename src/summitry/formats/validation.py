@@ -21,19 +21,45 @@ This module imports pydantic: import it where a schema is defined, not at start-
 from __future__ import annotations
 
 import difflib
+import math
 import types
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
 
 from summitry.errors import SummitryError
 
 from .yaml_files import Location, YamlDocument, describe_location, expect_mapping
 
-__all__ = ["StrictModel", "describe_validation_error", "validate"]
+__all__ = ["Number", "StrictModel", "Weight", "describe_validation_error", "validate"]
 
 Model = TypeVar("Model", bound=BaseModel)
+
+
+def _number(raw: Any) -> Any:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise PydanticCustomError("number", "expected a number")
+    try:
+        return float(raw)
+    except OverflowError:
+        raise PydanticCustomError("number", "expected a number of a usable size") from None
+
+
+def _finite_non_negative(raw: Any) -> Any:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise PydanticCustomError("non_negative_number", "expected a number >= 0")
+    number = _number(raw)
+    if not math.isfinite(number) or number < 0:
+        raise PydanticCustomError("non_negative_number", "expected a number >= 0")
+    return number
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+"""A field holding an int or a float, as a float (not a bool, not a string)."""
+Weight = Annotated[float, BeforeValidator(_finite_non_negative)]
+"""A field holding a finite number >= 0, as a float."""
 
 
 class StrictModel(BaseModel):
