@@ -20,6 +20,7 @@ from summitry.cli._commands import COMMANDS
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 LAPTOP = SHARED / "scenarios" / "genius" / "Laptop"
+FITNESS = SHARED / "scenarios" / "geniusweb" / "Fitness"
 
 _COMMAND_MODULES = {module for module, _ in COMMANDS.values()}
 """The modules that define commands (the CLI's own private modules, ``cli._*``, are not commands)."""
@@ -132,3 +133,35 @@ def test_the_table_of_contents_matches_the_commands_the_modules_register() -> No
     for name, command in group.commands.items():
         first = (command.help or "").split("\n\n", 1)[0]
         assert " ".join(first.split()) == COMMANDS[name][1], name
+
+
+@pytest.mark.skipif(not FITNESS.is_dir(), reason="../shared/scenarios/geniusweb/Fitness is absent")
+def test_analyze_json_of_a_geniusweb_folder_builds_only_the_geniusweb_schema() -> None:
+    loaded = _modules_after(_run_cli("analyze", str(FITNESS), "--json"))
+    assert "summitry.formats.geniusweb" in loaded
+    unwanted = (*HEAVY, "rich", "summitry.formats._schema", "summitry.formats.native", "summitry.agents")
+    assert sorted(m for m in unwanted if m in loaded) == []
+
+
+QUICK_HELP = (
+    "agenda",
+    "convert",
+    "analyze",
+    "replay",
+    "demo",
+    "roadmap",
+    "tournament",
+    "serve",
+    "envoy",
+    "db",
+    "agents",
+)
+"""Commands whose ``--help`` loads no numpy (negotiate and mediate name agents from the registry, which does)."""
+
+
+@pytest.mark.parametrize("command", QUICK_HELP)
+def test_a_commands_help_loads_neither_numpy_nor_the_file_schemas(command: str) -> None:
+    """A command module imports its machinery when the command runs, not when its help is printed."""
+    loaded = _modules_after(_run_cli(command, "--help"))
+    assert f"summitry.cli.{command}" in loaded
+    assert sorted(m for m in (*HEAVY, "numpy", "pydantic", "yaml") if m in loaded) == []

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from summitry.cli import app
 from summitry.cli._paths import check_output_file
 from summitry.cli._render import console, handles_errors
 from summitry.errors import UnknownTimeZoneError
-from summitry.formats.summit_files import load_summit, write_ics
 from summitry.summit import (
-    Agenda,
-    Meeting,
     format_duration,
     format_gmt,
     format_in_zone,
@@ -24,6 +20,12 @@ from summitry.summit import (
     to_ics,
     zone_name,
 )
+
+if TYPE_CHECKING:  # the summit file schema (pydantic, PyYAML) and rich are imported when the command runs
+    from rich.table import Table
+    from rich.text import Text
+
+    from summitry.summit import Agenda, Meeting
 
 __all__ = ["agenda", "show_agenda"]
 
@@ -37,6 +39,8 @@ def agenda(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Show a summit's agenda in local time and GMT, list clashes, and export it as iCalendar."""
+    from summitry.formats.summit_files import load_summit, write_ics
+
     if ics is not None:
         check_output_file(ics, "--ics")
     extra_zone = _option_zone(tz) if tz is not None else None
@@ -67,6 +71,8 @@ def _option_zone(name: str) -> tzinfo:
 
 
 def _day_table(number: int, day: str, meetings: tuple[Meeting, ...], extra_zone: tzinfo | None) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"Day {number} — {day}", title_justify="left", title_style="bold")
     table.add_column("Local", no_wrap=True)
     table.add_column("GMT", no_wrap=True)
@@ -86,6 +92,8 @@ def _day_table(number: int, day: str, meetings: tuple[Meeting, ...], extra_zone:
 
 
 def _meeting_cell(meeting: Meeting) -> Text:
+    from rich.text import Text
+
     # Text objects, not markup strings: titles and names are user text and may contain "[".
     cell = Text(meeting.title, style="bold")
     cell.append(f"\n{meeting.kind.value}" + (f" · {meeting.venue}" if meeting.venue else ""), style="dim")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from summitry.agents import REGISTRY, AgentSpec
 from summitry.cli import app
 from summitry.cli._render import console, handles_errors, print_json
+
+if TYPE_CHECKING:  # the registry (and numpy) is imported when the command runs: `agents --help` stays quick
+    from summitry.agents import AgentSpec
 
 __all__ = ["agent_parameters", "agents"]
 
@@ -62,6 +64,8 @@ def agents(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the list."),
 ) -> None:
     """List every agent name with its parameters, their defaults and what it does."""
+    from summitry.agents import REGISTRY
+
     rows: list[dict[str, Any]] = [
         {
             "name": spec.name,

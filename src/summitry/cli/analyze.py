@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 
-from summitry.analysis import POINT_LABELS, BargainingPoint, ScenarioAnalysis, analyze
 from summitry.cli import app
 from summitry.cli._paths import check_output_file
 from summitry.cli._profiles import PROFILES_OPTION, profile_list
 from summitry.cli._render import console, handles_errors, print_json
 from summitry.formats import load_scenario
-from summitry.model import Outcome, OutcomeSpace
+
+if TYPE_CHECKING:  # numpy and the analysis are imported when the command runs: `analyze --help` stays quick
+    from summitry.analysis import BargainingPoint, ScenarioAnalysis
+    from summitry.model import Outcome, OutcomeSpace
 
 __all__ = ["analysis_payload", "analyze_command"]
 
@@ -33,6 +34,8 @@ def analyze_command(
     profiles: str | None = PROFILES_OPTION,
 ) -> None:
     """Show the Pareto frontier, Nash, Kalai–Smorodinsky, max-welfare and egalitarian points."""
+    from summitry.analysis import analyze
+
     if plot is not None:
         check_output_file(plot, "--plot", suffixes=(".png", ".svg", ".pdf"))
     loaded = load_scenario(scenario, profiles=profile_list(profiles))
@@ -79,6 +82,8 @@ def analysis_payload(result: ScenarioAnalysis) -> dict[str, Any]:
 
 
 def _plain(value: object) -> str | int | float:
+    import numpy as np
+
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.floating):
@@ -109,6 +114,8 @@ def _number(x: float) -> str:
 def _print_tables(result: ScenarioAnalysis) -> None:
     from rich.table import Table  # only the table view needs them (not --json)
     from rich.text import Text
+
+    from summitry.analysis import POINT_LABELS
 
     space = result.scenario.space
     console.print(Text.assemble(("Scenario ", ""), (result.name, "bold")))

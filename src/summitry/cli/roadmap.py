@@ -12,14 +12,6 @@ from rich.table import Table
 from summitry.cli import app
 from summitry.cli._paths import check_output_file
 from summitry.cli._render import console, fail, handles_errors, print_json
-from summitry.formats.roadmap_files import (
-    load_catalogue,
-    read_agreement,
-    read_commitments,
-    read_events,
-    read_plan,
-    write_plan,
-)
 from summitry.roadmap import (
     DEFAULT_PHASE_GAP_DAYS,
     EXPOSURE_MEANING,
@@ -71,6 +63,8 @@ def plan_command(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Plan commitments into phases that keep every party's exposure small; print phases and checkpoints."""
+    from summitry.formats.roadmap_files import load_catalogue, read_agreement, read_commitments, write_plan
+
     first_day = _day(start, "--start")
     if file is None and agreement is None:
         raise fail("nothing to plan: give a commitments FILE, or --agreement RESULT.json --catalogue NAME")
@@ -126,6 +120,8 @@ def status_command(
 
     The last line always says whether anything is violated or late, whatever the phase.
     """
+    from summitry.formats.roadmap_files import read_events, read_plan  # its schemas only when the command runs
+
     as_of = _day(today, "--today") or date.today()
     road_map = read_plan(plan_file)
     tracker = Tracker(road_map)
