@@ -9,6 +9,7 @@ pydantic or icalendar.
 
 from __future__ import annotations
 
+import gc
 import importlib
 from typing import Any
 
@@ -100,7 +101,16 @@ def _register() -> None:
 
 
 def main() -> None:
-    """Run the ``summitry`` command."""
+    """Run the ``summitry`` command.
+
+    On the way out the objects made so far are frozen (:func:`gc.freeze`): the interpreter's
+    exit would otherwise walk all of them (numpy's, pydantic's schemas, typer's) in its last
+    garbage collections, 20 to 130 ms of a quick command. Exit handlers still run, and every
+    file summitry writes is closed before the command returns.
+    """
     plain_help()
     quick_coercion()
-    app()
+    try:
+        app()
+    finally:
+        gc.freeze()
