@@ -297,11 +297,16 @@ class Hub:
                 loop.call_soon_threadsafe(waiter.set)
 
     async def wait(self, session_id: str, after: int, timeout: float) -> None:
-        """Return once ``session_id`` has an entry beyond ``after``, or after ``timeout`` seconds."""
+        """Return once ``session_id`` has an entry beyond ``after`` or is over, or after ``timeout`` seconds.
+
+        .. versionchanged:: 0.1 a finished session answers at once: nothing more can come, so
+           waiting out the timeout only held the client (a long-poll after the last event
+           waited its full 20 s).
+        """
         deadline = time.monotonic() + timeout
         while True:
             live = self.live(session_id)
-            if len(live.entries) - 1 > after:
+            if len(live.entries) - 1 > after or not live.running:
                 return
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -309,7 +314,7 @@ class Hub:
             waiter = asyncio.Event()
             with self._waiters_lock:
                 self._waiters.setdefault(session_id, []).append((asyncio.get_running_loop(), waiter))
-            if len(live.entries) - 1 > after:
+            if len(live.entries) - 1 > after or not live.running:
                 return
             try:
                 await asyncio.wait_for(waiter.wait(), timeout=min(remaining, 5.0))
