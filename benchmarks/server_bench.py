@@ -2,23 +2,33 @@
 
 The server runs as its own process (uvicorn, one worker) on loopback, on SQLite (a fresh file)
 or PostgreSQL (a fresh database on 127.0.0.1:5432), with its rate limits raised for the run.
-One client process drives every session with asyncio + httpx: each party long-polls the
-events (``events?after=N&wait=S``) and, on its turn, posts an offer (never accepting), so
-each session runs its full ``--rounds`` rounds (2 × rounds actions) and times out. Reported per
-N: actions per second (all sessions, wall clock), the p50 and p99 latency of ``POST
-.../actions`` as the client saw it, and a check that every session's log has exactly the
-expected entries, indices 0..n-1 with none missing or twice. The knee is the first N whose
-p99 passes 100 ms.
+One client process drives every session with plain asyncio, one keep-alive HTTP/1.1
+connection per party spoken by hand (:class:`Connection`: httpx cost more CPU per request
+than the server's own work, on the same two cores). Each party long-polls the events
+(``events?after=N&wait=S``) and, on its turn, posts an offer (never accepting), so each
+session runs its full ``--rounds`` rounds (2 × rounds actions) and times out.
 
-Run: ``.venv/bin/python benchmarks/server_bench.py --store sqlite --sessions 10 50 100 200 --rounds 10``
+Reported per N: actions per second (all sessions, wall clock); the p50 and p99 latency of
+``POST .../actions`` as the client saw it; events lost or duplicated (every index each party
+received, from its polls and its actions' answers, must be 0..n-1 once each, in order) and
+bad logs (each session's stored log, read back through ``/log``, must hold exactly those
+entries with its hash chain intact); the CPU time of the server and of the client per
+action; how many actions shared one commit (group commit); the 1-minute load average
+before and after. The knee is the first N whose p99 passes 100 ms.
+
+Run: ``.venv/bin/python benchmarks/server_bench.py --store sqlite --sessions 10 50 100 200 --rounds 20``
+(``--profile FILE`` writes the server's cProfile stats, all threads; ``--wrap 'py-spy record
+-o F --'`` runs the server under a sampling profiler).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -31,14 +41,42 @@ from typing import Any
 import httpx
 import numpy as np
 
+from summitry.errors import TraceError
+from summitry.store import verify_chain
+
 SERVER_CODE = """
 import sys, uvicorn
 from summitry.server.app import ServerSettings, create_app
 from summitry.server.limits import Limits
 limits = Limits(create_rate=10000.0, create_burst=10000, action_rate=10000.0, action_burst=10000,
                 read_rate=10000.0, read_burst=10000)
-uvicorn.run(create_app(ServerSettings(database_url=sys.argv[1], limits=limits)), host="127.0.0.1",
-            port=int(sys.argv[2]), log_level="warning")
+app = create_app(ServerSettings(database_url=sys.argv[1], limits=limits))
+profilers = []
+if len(sys.argv) > 3:  # --profile: the server's time by function, every thread, written when it stops
+    import cProfile, pstats, threading
+
+    def profile_thread(*_):
+        profiler = cProfile.Profile()
+        profilers.append(profiler)
+        profiler.enable()
+
+    threading.setprofile(profile_thread)
+    profile_thread()
+try:
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+except KeyboardInterrupt:
+    pass
+finally:
+    if profilers:
+        for profiler in profilers:
+            profiler.disable()
+        stats = pstats.Stats(profilers[0])
+        for profiler in profilers[1:]:
+            try:
+                stats.add(profiler)
+            except TypeError:  # a thread that never ran anything
+                pass
+        stats.dump_stats(sys.argv[3])
 """
 
 
@@ -48,9 +86,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(db: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(db: str, profile: str | None = None, wrap: str = "") -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-c", SERVER_CODE, db, str(port)])
+    command = [*wrap.split(), sys.executable, "-c", SERVER_CODE, db, str(port), *([profile] if profile else [])]
+    process = subprocess.Popen(command)
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -62,39 +101,94 @@ def start_server(db: str) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the server did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """Return the user + system CPU seconds process ``pid`` has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection, spoken by hand over asyncio streams.
+
+    The benchmark's client shares the machine's cores with the server; httpx costs about a
+    millisecond of CPU per request, which at a few hundred actions per second is the
+    client, not the server, being measured. This is the least a client can do: write the
+    request, read the status line, the headers and Content-Length bytes. A dropped
+    connection is reopened and the request sent again (safe: reads, and actions carry
+    their Idempotency-Key).
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, headers: str = "", body: bytes = b"") -> tuple[int, Any]:
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{headers}"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        for attempt in range(5):
+            try:
+                if self.writer is None:
+                    self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+                assert self.reader is not None
+                self.writer.write(head + body)
+                status_and_headers = await self.reader.readuntil(b"\r\n\r\n")
+                lines = status_and_headers.split(b"\r\n")
+                status = int(lines[0].split()[1])
+                length = 0
+                for line in lines[1:]:
+                    if line[:15].lower() == b"content-length:":
+                        length = int(line[15:])
+                payload = await self.reader.readexactly(length)
+                return status, json.loads(payload) if payload else None
+            except (ConnectionError, asyncio.IncompleteReadError, OSError):
+                await self.close()
+                await asyncio.sleep(0.05 * (attempt + 1))
+        raise ConnectionError(f"{method} {path}: the server did not answer")
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
+
+
 async def party(
-    client: httpx.AsyncClient, sid: str, token: str, me: str, offer: dict[str, Any], latencies: list[float]
-) -> int:
-    headers = {"Authorization": f"Bearer {token}"}
-    last, acted = -1, 0
+    connection: Connection, sid: str, token: str, me: str, offer: dict[str, Any], latencies: list[float]
+) -> tuple[int, list[int]]:
+    """Play ``me`` in ``sid`` to the end: long-poll, offer on each turn; return the actions and every index seen."""
+    auth = f"Authorization: Bearer {token}\r\n"
+    body = json.dumps({"kind": "offer", "outcome": offer}).encode()
+    last, acted, seen = -1, 0, []
     while True:
-        page = (
-            await client.get(f"/api/sessions/{sid}/events", params={"after": last, "wait": 20}, headers=headers)
-        ).json()
+        status, page = await connection.request("GET", f"/api/sessions/{sid}/events?after={last}&wait=20", auth)
+        if status != 200:
+            raise RuntimeError(f"events: {status} {page}")
+        seen.extend(e["index"] for e in page["events"])
         if page["events"]:
             last = page["events"][-1]["index"]
         if page["status"] != "running":
-            return acted
+            return acted, seen
         if page["next_party"] != me:
             continue
-        key = str(uuid.uuid4())
+        headers = f"{auth}Idempotency-Key: {uuid.uuid4()}\r\n"
         while True:
             started = time.perf_counter()
-            response = await client.post(
-                f"/api/sessions/{sid}/actions", json={"kind": "offer", "outcome": offer},
-                headers={**headers, "Idempotency-Key": key},
-            )  # fmt: skip
-            if response.status_code < 500:
+            status, answer = await connection.request("POST", f"/api/sessions/{sid}/actions", headers, body)
+            if status < 500:
                 break
         latencies.append(time.perf_counter() - started)
-        if response.status_code == 200:
-            acted += 1
-            last = max(last, response.json()["events"][-1]["index"])
+        if status != 200:
+            raise RuntimeError(f"action: {status} {answer}")
+        acted += 1
+        seen.extend(e["index"] for e in answer["events"])
+        last = max(last, answer["events"][-1]["index"])
 
 
-async def one_level(url: str, sessions: int, rounds: int) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=4 * sessions + 10, max_keepalive_connections=4 * sessions + 10)
-    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+async def one_level(url: str, sessions: int, rounds: int, server_pid: int) -> dict[str, Any]:
+    host, port = url.removeprefix("http://").split(":")
+    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
         created = []
         for _ in range(sessions):
             body = {
@@ -115,33 +209,63 @@ async def one_level(url: str, sessions: int, rounds: int) -> dict[str, Any]:
             "usa": {i["name"]: i["values"][-1] for i in issues},
         }
         latencies: list[float] = []
+        connections = [Connection(host, int(port)) for _ in range(2 * sessions)]
+        commits_before = (await client.get("/healthz")).json()["store"].get("commits")
+        load_before = os.getloadavg()[0]
+        cpu_client, cpu_server = time.process_time(), cpu_seconds(server_pid)
         started = time.perf_counter()
         tasks = [
-            party(client, s["id"], s["party_tokens"][p], p, offers[p], latencies)
-            for s in created
-            for p in ("dprk", "usa")
+            party(connections[2 * i + j], s["id"], s["party_tokens"][p], p, offers[p], latencies)
+            for i, s in enumerate(created)
+            for j, p in enumerate(("dprk", "usa"))
         ]
-        acted = await asyncio.gather(*tasks)
+        played = await asyncio.gather(*tasks)
         wall = time.perf_counter() - started
-        expected = 1 + 2 * rounds + 1  # start, the offers, the timeout
-        bad = 0
-        for s in created:
-            page = (
+        cpu_client, cpu_server = time.process_time() - cpu_client, cpu_seconds(server_pid) - cpu_server
+        load_after = os.getloadavg()[0]
+        commits_after = (await client.get("/healthz")).json()["store"].get("commits")
+        for connection in connections:
+            await connection.close()
+        expected = list(range(1 + 2 * rounds + 1))  # start, the offers, the timeout
+        lost = duplicated = bad_logs = 0
+        for acted_seen in played:  # what each party saw: every index once, in order
+            seen = acted_seen[1]
+            lost += len(set(expected) - set(seen))
+            duplicated += len(seen) - len(set(seen))
+            bad_logs += seen != sorted(seen)
+        for s in created:  # what the server stored: the whole log, its hash chain intact
+            log = (
                 await client.get(
-                    f"/api/sessions/{s['id']}/events", headers={"Authorization": f"Bearer {s['observer_token']}"}
+                    f"/api/sessions/{s['id']}/log", headers={"Authorization": f"Bearer {s['admin_token']}"}
                 )
-            ).json()
-            indices = [e["index"] for e in page["events"]]
-            bad += indices != list(range(expected))
+            ).text
+            records = [json.loads(line) for line in log.splitlines()]
+            try:
+                verify_chain((r["record"], r["hash"]) for r in records)
+            except TraceError:
+                bad_logs += 1
+            bad_logs += [r["record"]["position"] for r in records] != expected
     ms = np.array(latencies) * 1000
+    actions = int(sum(a for a, _ in played))
+    commits = None
+    if commits_before and commits_after:
+        commits = (commits_after["appends"] - commits_before["appends"]) / max(
+            1, commits_after["transactions"] - commits_before["transactions"]
+        )
     return {
         "sessions": sessions,
-        "actions": int(sum(acted)),
-        "actions_per_s": sum(acted) / wall,
+        "actions": actions,
+        "actions_per_s": actions / wall,
         "p50_ms": float(np.percentile(ms, 50)),
         "p99_ms": float(np.percentile(ms, 99)),
-        "bad_logs": bad,
+        "lost": lost,
+        "duplicated": duplicated,
+        "bad_logs": bad_logs,
         "wall_s": wall,
+        "server_cpu_ms": 1000 * cpu_server / actions,
+        "client_cpu_ms": 1000 * cpu_client / actions,
+        "per_commit": commits,
+        "load": (load_before, load_after),
     }
 
 
@@ -166,6 +290,8 @@ def main() -> None:
     parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--sessions", type=int, nargs="+", default=[10, 50, 100, 200])
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--profile", help="write the server's cProfile stats to PROFILE.N (one file per N)")
+    parser.add_argument("--wrap", default="", help="run the server under this command (e.g. 'py-spy record -o F --')")
     args = parser.parse_args()
     for n in args.sessions:
         folder = tempfile.mkdtemp(prefix="summitry-bench-")
@@ -174,18 +300,24 @@ def main() -> None:
             db = f"sqlite:///{Path(folder) / 'bench.db'}"
         else:
             db, pg_name = postgres_database()
-        process, url = start_server(db)
+        process, url = start_server(db, f"{args.profile}.{n}" if args.profile else None, args.wrap)
         try:
-            row = asyncio.run(one_level(url, n, args.rounds))
+            server_pid = process.pid
+            if args.wrap:  # the server is the wrapper's child
+                server_pid = int(Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()[0])
+            row = asyncio.run(one_level(url, n, args.rounds, server_pid))
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
             if pg_name is not None:
                 drop_postgres(pg_name)
+        per_commit = "" if row["per_commit"] is None else f" actions/commit={row['per_commit']:.1f}"
         print(
             f"{args.store:10} sessions={row['sessions']:4d} actions={row['actions']:6d} "
-            f"actions/s={row['actions_per_s']:8.1f} p50={row['p50_ms']:7.1f} ms p99={row['p99_ms']:7.1f} ms "
-            f"bad_logs={row['bad_logs']} wall={row['wall_s']:.1f} s",
+            f"actions/s={row['actions_per_s']:7.1f} p50={row['p50_ms']:6.1f} ms p99={row['p99_ms']:6.1f} ms "
+            f"lost={row['lost']} duplicated={row['duplicated']} bad_logs={row['bad_logs']} wall={row['wall_s']:.1f} s "
+            f"cpu/action: server={row['server_cpu_ms']:.2f} ms client={row['client_cpu_ms']:.2f} ms{per_commit} "
+            f"load={row['load'][0]:.2f}->{row['load'][1]:.2f}",
             flush=True,
         )
 

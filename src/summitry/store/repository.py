@@ -13,11 +13,11 @@ import json
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from summitry.errors import StoreError, UnknownSessionError
@@ -26,7 +26,8 @@ from summitry.protocols.state import Status
 
 from .chain import GENESIS, chain_hash, verify_chain
 from .engine import is_sqlite, make_engine, upgrade
-from .schema import ActionKeyRow, CommentRow, EntryRow, SessionRow, TokenRow
+from .group_commit import GroupCommit, Pending
+from .schema import ActionKeyRow, Base, CommentRow, EntryRow, SessionRow, TokenRow
 
 __all__ = ["ActionKey", "Comment", "LogEntry", "SessionRecord", "SessionStore", "TokenInfo", "open_store"]
 
@@ -91,6 +92,17 @@ class ActionKey:
     response: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class _Append:
+    """One session's change waiting in the group commit: new entries, status, result, action answer."""
+
+    session_id: str
+    entries: tuple[LogEntry, ...]
+    status: str
+    result: Mapping[str, Any] | None
+    key: ActionKey | None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Comment:
     """A reply under a debrief, as it may be shown: no email."""
@@ -114,6 +126,7 @@ class SessionStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._write_lock = threading.Lock() if is_sqlite(engine) else None
+        self._appends: GroupCommit[_Append] = GroupCommit(self._write_appends)
 
     def upgrade(self) -> str:
         """Migrate the database to the latest schema; return the revision."""
@@ -176,38 +189,60 @@ class SessionStore:
     ) -> None:
         """Append ``entries`` and record the session's new status (and an action's answer) atomically.
 
+        Returns once the change is committed. Changes appended at the same time by other
+        threads share the transaction (and its flush to disk): see :mod:`.group_commit`.
+
         Raises:
             StoreError: the entries do not continue the stored log (a concurrent writer, or a gap).
         """
-        with self._writing() as session:
-            values: dict[str, Any] = {"status": status, "updated_at": time.time()}
-            if result is not None:
-                values["result"] = _dump(result)
-            if entries:
-                first = entries[0].position
-                values["length"] = entries[-1].position + 1
-                values["head"] = entries[-1].hash
-                changed = session.execute(
-                    update(SessionRow).where(SessionRow.id == session_id, SessionRow.length == first).values(**values)
-                ).rowcount  # type: ignore[attr-defined]
-                if changed != 1:
-                    raise StoreError(f"session {session_id}: log entries from {first} do not continue the stored log")
-                for entry in entries:
-                    session.add(_entry_row(session_id, entry))
-            else:
-                session.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values))
-            if key is not None:
-                session.add(
-                    ActionKeyRow(
-                        session_id=session_id,
-                        party=key.party,
-                        key=key.key,
-                        request_hash=key.request_hash,
-                        status=key.status,
-                        response=_dump(key.response),
-                        created_at=time.time(),
+        self._appends.submit(_Append(session_id, tuple(entries), status, result, key))
+
+    @property
+    def commits(self) -> tuple[int, int]:
+        """Return how many appends were written so far, and in how many transactions."""
+        return self._appends.changes, self._appends.groups
+
+    def _write_appends(self, group: Sequence[Pending[_Append]]) -> None:
+        now = time.time()
+        entry_rows: list[dict[str, Any]] = []
+        key_rows: list[dict[str, Any]] = []
+        sessions = Base.metadata.tables[SessionRow.__tablename__]
+        with self._write_lock or nullcontext(), self.engine.begin() as connection:
+            for pending in group:
+                change = pending.change
+                values: dict[str, Any] = {"status": change.status, "updated_at": now}
+                if change.result is not None:
+                    values["result"] = _dump(change.result)
+                where = sessions.c.id == change.session_id
+                if change.entries:
+                    first = change.entries[0].position
+                    values["length"] = change.entries[-1].position + 1
+                    values["head"] = change.entries[-1].hash
+                    where = where & (sessions.c.length == first)
+                changed = connection.execute(update(sessions).where(where).values(**values)).rowcount
+                if change.entries and changed != 1:
+                    pending.error = StoreError(
+                        f"session {change.session_id}: log entries from {first} do not continue the stored log"
                     )
-                )
+                    continue
+                entry_rows.extend(_entry_values(change.session_id, entry) for entry in change.entries)
+                if change.key is not None:
+                    key = change.key
+                    key_rows.append(
+                        {
+                            "session_id": change.session_id,
+                            "party": key.party,
+                            "key": key.key,
+                            "request_hash": key.request_hash,
+                            "status": key.status,
+                            "response": _dump(key.response),
+                            "created_at": now,
+                        }
+                    )
+            if entry_rows:
+                connection.execute(insert(Base.metadata.tables[EntryRow.__tablename__]), entry_rows)
+            if key_rows:
+                connection.execute(insert(Base.metadata.tables[ActionKeyRow.__tablename__]), key_rows)
 
     def session(self, session_id: str) -> SessionRecord:
         """Return the stored session ``session_id``.
@@ -377,11 +412,21 @@ class SessionStore:
         return self.session(session_id)
 
     def health(self) -> dict[str, Any]:
-        """Return the store's state: the database kind, whether it answers, and how many sessions are open."""
+        """Return the store's state: the database kind, whether it answers, how many sessions are open.
+
+        ``commits`` counts the appends written since the store was opened and the
+        transactions that held them (more appends than transactions: group commits).
+        """
         with Session(self.engine) as session:
             session.execute(text("SELECT 1"))
             running = session.scalar(select(func.count()).select_from(SessionRow).where(SessionRow.status == "running"))
-        return {"database": self.engine.dialect.name, "ok": True, "open_sessions": int(running or 0)}
+        appends, transactions = self.commits
+        return {
+            "database": self.engine.dialect.name,
+            "ok": True,
+            "open_sessions": int(running or 0),
+            "commits": {"appends": appends, "transactions": transactions},
+        }
 
 
 # -- records <-> events -----------------------------------------------------------------------
@@ -459,6 +504,16 @@ def _record(row: SessionRow) -> SessionRecord:
         length=row.length,
         head=row.head,
     )
+
+
+def _entry_values(session_id: str, entry: LogEntry) -> dict[str, Any]:
+    return {
+        "session_id": session_id,
+        "position": entry.position,
+        "kind": entry.kind,
+        "record": _dump(entry.record),
+        "hash": entry.hash,
+    }
 
 
 def _entry_row(session_id: str, entry: LogEntry) -> EntryRow:

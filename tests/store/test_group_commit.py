@@ -1,0 +1,145 @@
+"""Group commit: many threads' changes share transactions; each is acknowledged after its own commit."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summitry.errors import StoreError
+from summitry.formats import load_scenario, scenario_to_document
+from summitry.store import GENESIS, LogEntry, SessionRecord, chain_hash, open_store
+from summitry.store.group_commit import GroupCommit, Pending
+
+
+class Ledger:
+    """A write function that records each group it was given, and refuses or fails on request."""
+
+    def __init__(self, refuse: frozenset[int] = frozenset(), fail_on: frozenset[int] = frozenset()) -> None:
+        self.refuse, self.fail_on = refuse, fail_on
+        self.committed: list[int] = []
+        self.groups: list[list[int]] = []
+        self.lock = threading.Lock()
+        self.release = threading.Event()
+        self.release.set()
+        self.entered = threading.Event()
+
+    def write(self, group: Sequence[Pending[int]]) -> None:
+        self.entered.set()
+        self.release.wait()
+        changes = [p.change for p in group]
+        if len(changes) > 1 and self.fail_on & set(changes):
+            raise RuntimeError("the transaction failed")
+        if self.fail_on & set(changes):
+            raise ValueError(f"change {changes[0]} cannot be written")
+        with self.lock:
+            self.groups.append(changes)
+            for pending in group:
+                if pending.change in self.refuse:
+                    pending.error = StoreError(f"change {pending.change} refused")
+                else:
+                    self.committed.append(pending.change)
+
+
+def submit_all(ledger: Ledger, changes: Sequence[int]) -> dict[int, str]:
+    commit: GroupCommit[int] = GroupCommit(ledger.write)
+    outcomes: dict[int, str] = {}
+
+    def one(change: int) -> None:
+        try:
+            commit.submit(change)
+        except Exception as exc:  # reason: the outcome is what is checked
+            outcomes[change] = type(exc).__name__
+        else:
+            assert change in ledger.committed  # acknowledged only once written
+            outcomes[change] = "ok"
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(one, changes))
+    assert commit.changes == len(changes) and commit.groups >= 1
+    return outcomes
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=60).flatmap(
+        lambda n: st.tuples(st.just(n), st.frozensets(st.integers(0, n - 1)), st.frozensets(st.integers(0, n - 1)))
+    )
+)
+def test_each_change_gets_its_own_outcome_whatever_the_groups(case: tuple[int, frozenset[int], frozenset[int]]) -> None:
+    n, refuse, fail_on = case
+    ledger = Ledger(refuse=refuse - fail_on, fail_on=fail_on)
+    outcomes = submit_all(ledger, range(n))
+    for change in range(n):
+        expected = "ValueError" if change in fail_on else "StoreError" if change in refuse else "ok"
+        assert outcomes[change] == expected, change
+    assert sorted(ledger.committed) == sorted(set(range(n)) - refuse - fail_on)  # each written once
+    assert all(len(group) == len(set(group)) for group in ledger.groups)
+
+
+def test_changes_that_arrive_during_a_commit_share_the_next_one() -> None:
+    ledger = Ledger()
+    ledger.release.clear()  # hold the first commit until the others queue behind it
+    commit: GroupCommit[int] = GroupCommit(ledger.write)
+    first = threading.Thread(target=commit.submit, args=(0,))
+    first.start()
+    ledger.entered.wait()  # the first change's commit is under way
+    others = [threading.Thread(target=commit.submit, args=(i,)) for i in range(1, 9)]
+    for thread in others:
+        thread.start()
+    while True:  # the eight wait (queued) while the first one's commit is held
+        with commit._condition:
+            if len(commit._queue) == 8:
+                break
+        time.sleep(0.001)
+    ledger.release.set()
+    for thread in [first, *others]:
+        thread.join()
+    assert ledger.groups == [[0], [1, 2, 3, 4, 5, 6, 7, 8]]
+    assert (commit.changes, commit.groups) == (9, 2)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def test_concurrent_appends_to_many_sessions_are_all_stored_in_order(url: str) -> None:
+    document = scenario_to_document(load_scenario("hanoi-deal"))
+    store = open_store(url)
+    try:
+        sessions = [f"s{i}" for i in range(12)]
+        for sid in sessions:
+            record = SessionRecord(
+                id=sid, source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
+                protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
+            )  # fmt: skip
+            store.create_session(record, (), ())
+
+        def play(sid: str) -> str:
+            head = GENESIS
+            for position in range(15):
+                entry = {"position": position, "kind": "letter", "party": "dprk", "data": {"to": [], "text": sid}}
+                head = chain_hash(head, entry)
+                store.append(sid, [LogEntry(position, entry, head)], status="running", result=None)
+            return head
+
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            heads = dict(zip(sessions, pool.map(play, sessions), strict=True))
+        for sid in sessions:
+            assert [e.position for e in store.entries(sid)] == list(range(15))
+            assert store.verify(sid) == heads[sid]
+        appends, transactions = store.commits
+        assert appends == 12 * 15 and 1 <= transactions <= appends
+        with pytest.raises(StoreError, match="do not continue"):  # a stale writer is still refused
+            store.append(sessions[0], store.entries(sessions[0])[:1], status="running", result=None)
+    finally:
+        store.close()
