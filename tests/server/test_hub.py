@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from ._sessions import act, bearer, create, first_offer
+
+
+def run_apart(coroutine: Any) -> Any:
+    """Run ``coroutine`` on a new event loop in a thread of its own (the test's thread may have one running)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def test_a_long_poll_on_a_finished_session_answers_without_waiting_for_news(client: TestClient) -> None:
@@ -17,7 +27,7 @@ def test_a_long_poll_on_a_finished_session_answers_without_waiting_for_news(clie
     assert last["status"] == "agreed"
     hub = client.app.state.hub  # type: ignore[attr-defined]
     # nothing can come after the end: a wait of an hour must return at once, not time out the guard
-    asyncio.run(asyncio.wait_for(hub.wait(session["id"], last["last_index"], 3600.0), timeout=60.0))
+    run_apart(asyncio.wait_for(hub.wait(session["id"], last["last_index"], 3600.0), timeout=60.0))
 
 
 def test_a_long_poll_returns_with_the_next_entry(client: TestClient) -> None:
@@ -32,5 +42,37 @@ def test_a_long_poll_returns_with_the_next_entry(client: TestClient) -> None:
         await asyncio.to_thread(act, client, session, "dprk", {"kind": "offer", "outcome": outcome})
         await asyncio.wait_for(waiting, timeout=60.0)
 
-    asyncio.run(poll_then_act())
+    run_apart(poll_then_act())
     assert len(hub.live(session["id"]).entries) - 1 > before
+
+
+def test_while_an_action_is_being_written_the_events_show_the_state_before_it(client: TestClient) -> None:
+    session = create(client, rounds=1)
+    act(client, session, "dprk", {"kind": "offer", "outcome": first_offer(client, session, "dprk")})
+    url, observer = f"/api/sessions/{session['id']}/events", bearer(session["observer_token"])
+    before = client.get(url, headers=observer).json()
+    assert before["status"] == "running" and before["next_party"] == "usa"
+    group_commit = client.app.state.hub.store._appends  # type: ignore[attr-defined]
+    write, gate = group_commit._write, threading.Event()
+
+    def held_write(group: Any) -> None:  # the database takes its time over the last action
+        gate.wait(60)
+        write(group)
+
+    group_commit._write = held_write
+    outcome = first_offer(client, session, "usa")
+    last = threading.Thread(target=act, args=(client, session, "usa", {"kind": "offer", "outcome": outcome}))
+    last.start()
+    try:
+        while client.app.state.hub.live(session["id"]).running:  # type: ignore[attr-defined]
+            time.sleep(0.01)  # the mechanism has taken the action; its entries are not stored yet
+        during = client.get(url, headers=observer).json()
+        waited = client.get(url, params={"after": before["last_index"], "wait": 0.2}, headers=observer).json()
+    finally:
+        gate.set()
+        last.join()
+    assert during == before  # neither the end nor the next party ran ahead of the stored entries
+    assert waited["events"] == [] and waited["status"] == "running"
+    after = client.get(url, headers=observer).json()
+    assert after["status"] != "running" and after["last_index"] > before["last_index"]
+    assert after["events"][: len(before["events"])] == before["events"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -16,6 +18,12 @@ from summitry.errors import StoreError
 from summitry.formats import load_scenario, scenario_to_document
 from summitry.store import GENESIS, LogEntry, SessionRecord, chain_hash, open_store
 from summitry.store.group_commit import GroupCommit, Pending
+
+
+def run_apart(coroutine: Any) -> Any:
+    """Run ``coroutine`` on a new event loop in a thread of its own (the test's thread may have one running)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 class Ledger:
@@ -143,3 +151,24 @@ def test_concurrent_appends_to_many_sessions_are_all_stored_in_order(url: str) -
             store.append(sessions[0], store.entries(sessions[0])[:1], status="running", result=None)
     finally:
         store.close()
+
+
+def test_changes_queued_from_an_event_loop_resolve_after_their_commit() -> None:
+    ledger = Ledger(refuse=frozenset({3}))
+    commit: GroupCommit[int] = GroupCommit(ledger.write)
+
+    async def main() -> list[str]:
+        futures = [commit.submit_soon(i) for i in range(6)]
+        outcomes = []
+        for change, future in zip(range(6), futures, strict=True):
+            try:
+                await future
+            except StoreError:
+                outcomes.append("refused")
+            else:
+                assert change in ledger.committed
+                outcomes.append("ok")
+        return outcomes
+
+    assert run_apart(main()) == ["ok", "ok", "ok", "refused", "ok", "ok"]
+    assert sorted(ledger.committed) == [0, 1, 2, 4, 5]

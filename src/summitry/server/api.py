@@ -120,7 +120,7 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
             return session.act(party, action)
 
         try:
-            live, _ = await run_in_threadpool(hub.change, session_id, compute, key=answer)
+            live, _ = await hub.change_async(session_id, compute, key=answer)
         except _Replay as replay:
             return _replayed(replay.key, request_hash)
         stored = live.keys[(party, key)]
@@ -132,13 +132,14 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         live, who = access(request, session_id)
         if wait > 0:
             await hub.wait(session_id, after, min(wait, MAX_WAIT))
+        status, next_party = live.settled  # as of the committed entries, read first
         entries = hub.entries(session_id, after, PAGE)
         open_ = revealed(live)
         return {
             "events": [entry_view(live, e.record, who, open_=open_) for e in entries],
             "last_index": len(live.entries) - 1,
-            "status": live.status,
-            "next_party": live.mechanism.next_party,
+            "status": status,
+            "next_party": next_party,
         }
 
     @router.get("/api/sessions/{session_id}/stream")

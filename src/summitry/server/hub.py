@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
+
+from starlette.concurrency import run_in_threadpool
 
 from summitry.formats import scenario_from_document
 from summitry.store import LogEntry, SessionRecord, SessionStore
@@ -54,7 +55,7 @@ class Hub:
         self._documents: dict[str, dict[str, dict[str, Any]]] = {}
         self._tokens: dict[str, TokenInfo] = {}
         self._guard = threading.RLock()
-        self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+        self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]] = {}
         self._waiters_lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._scheduled: set[str] = set()
@@ -236,6 +237,58 @@ class Hub:
             self._schedule(session_id)
         return live, entries
 
+    async def change_async(
+        self,
+        session_id: str,
+        compute: Callable[[LiveSession], list[LogEntry]],
+        *,
+        key: Callable[[LiveSession, list[LogEntry]], ActionKey] | None = None,
+    ) -> tuple[LiveSession, list[LogEntry]]:
+        """Apply one change as :meth:`change` does, from the event loop, without a worker thread.
+
+        A session whose built-in agents may act (their turns can take long) or whose lock is
+        taken (a change under way) goes through :meth:`change` in a worker thread. Otherwise
+        the change is computed on the loop, under the session's lock, and handed to the
+        store's group commit; the lock is held until the write is committed and kept in
+        memory (or, if it failed, until the session is dropped from memory, to be reloaded
+        from the store). Cancelling the caller does not cancel the write.
+        """
+        live = self.live(session_id)
+        if live.agents or not live.lock.acquire(blocking=False):
+            return await run_in_threadpool(self.change, session_id, compute, key=key)
+        try:
+            entries = compute(live)
+            answer = key(live, entries) if key is not None else None
+            if not entries and answer is None:
+                live.lock.release()
+                return live, entries
+            result = None if live.running else result_record(live.mechanism.result())
+            written = self.store.append_soon(session_id, entries, status=live.status, result=result, key=answer)
+        except BaseException:
+            live.lock.release()
+            raise
+
+        def finish(future: asyncio.Future[None]) -> None:  # on the loop, before the caller resumes
+            try:
+                if future.cancelled() or future.exception() is not None:
+                    with self._guard:  # memory may be ahead of the store: reload on next use
+                        if self._live.get(session_id) is live:
+                            self._live.pop(session_id, None)
+                    return
+                live.commit(entries)
+                if answer is not None:
+                    live.keys[(answer.party, answer.key)] = answer
+            finally:
+                live.lock.release()
+            if entries:
+                self.notify(session_id)
+            if live.agent_turn():
+                self._schedule(session_id)
+
+        written.add_done_callback(finish)
+        await asyncio.shield(written)
+        return live, entries
+
     def _reload(self, session_id: str) -> None:
         with self._guard:
             self._live.pop(session_id, None)
@@ -292,9 +345,15 @@ class Hub:
         """Wake the clients waiting for ``session_id``'s next entries (from any thread)."""
         with self._waiters_lock:
             waiters = self._waiters.pop(session_id, [])
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
         for loop, waiter in waiters:
-            if not loop.is_closed():
-                loop.call_soon_threadsafe(waiter.set)
+            if loop is running:
+                _wake(waiter)
+            elif not loop.is_closed():
+                loop.call_soon_threadsafe(_wake, waiter)
 
     async def wait(self, session_id: str, after: int, timeout: float) -> None:
         """Return once ``session_id`` has an entry beyond ``after`` or is over, or after ``timeout`` seconds.
@@ -303,32 +362,47 @@ class Hub:
            waiting out the timeout only held the client (a long-poll after the last event
            waited its full 20 s).
         """
-        deadline = time.monotonic() + timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         while True:
             live = self.live(session_id)
-            if len(live.entries) - 1 > after or not live.running:
+            if len(live.entries) - 1 > after or live.settled[0] != "running":
                 return
-            remaining = deadline - time.monotonic()
+            remaining = deadline - loop.time()
             if remaining <= 0:
                 return
-            waiter = asyncio.Event()
+            waiter: asyncio.Future[None] = loop.create_future()
+            entry = (loop, waiter)
             with self._waiters_lock:
-                self._waiters.setdefault(session_id, []).append((asyncio.get_running_loop(), waiter))
-            if len(live.entries) - 1 > after or not live.running:
+                self._waiters.setdefault(session_id, []).append(entry)
+            if len(live.entries) - 1 > after or live.settled[0] != "running":  # it came while registering
+                self._forget(session_id, entry)
                 return
+            timer = loop.call_later(min(remaining, 5.0), _wake, waiter)
             try:
-                await asyncio.wait_for(waiter.wait(), timeout=min(remaining, 5.0))
-            except TimeoutError:
-                with self._waiters_lock:
-                    waiting = self._waiters.get(session_id, [])
-                    if (asyncio.get_running_loop(), waiter) in waiting:
-                        waiting.remove((asyncio.get_running_loop(), waiter))
+                await waiter
+            finally:
+                timer.cancel()
+                self._forget(session_id, entry)
+
+    def _forget(self, session_id: str, entry: tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]) -> None:
+        with self._waiters_lock:
+            waiting = self._waiters.get(session_id)
+            if waiting is not None and entry in waiting:
+                waiting.remove(entry)
+                if not waiting:
+                    del self._waiters[session_id]
 
     def entries(self, session_id: str, after: int, limit: int) -> Sequence[LogEntry]:
         """Return up to ``limit`` committed entries of ``session_id`` after position ``after``."""
         live = self.live(session_id)
         start = max(0, after + 1)
         return live.entries[start : start + limit]
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def _with_id(record: SessionRecord, session_id: str) -> SessionRecord:

@@ -74,7 +74,7 @@ class LiveSession:
         self.record = record
         self.id = record.id
         self.scenario = scenario
-        self.lock = threading.RLock()
+        self.lock = threading.Lock()  # not re-entrant: the event loop holds it across a write (Hub.change_async)
         self.clock = SessionClock(record.created_at)
         self.mechanism: RunnableMechanism = make_mechanism(
             record.protocol, scenario, settings=record.settings, clock=self.clock
@@ -88,6 +88,9 @@ class LiveSession:
             if spec.get("kind") == "agent"
         }
         self.turn_started = 0.0
+        self.settled: tuple[str, str | None] = ("running", None)
+        """The status and the next party as of the committed entries (read without the lock: the
+        mechanism runs ahead of the log while a change is being written)."""
         self.pending_start: list[LogEntry] = []
         self._rebuild(list(entries))
 
@@ -125,6 +128,7 @@ class LiveSession:
         clock.fixed = None
         self.entries = entries
         self.turn_started = float(logged[-1].record["time"]) if logged else 0.0
+        self._settle()
 
     def _replay_one(self, record: Mapping[str, Any]) -> list[Event]:
         mechanism = self.mechanism
@@ -285,6 +289,10 @@ class LiveSession:
             if entry.kind != "letter":
                 self.turn_started = float(entry.record["time"])
                 break
+        self._settle()
+
+    def _settle(self) -> None:
+        self.settled = (self.mechanism.status.value, self.mechanism.next_party)
 
     # -- helpers ----------------------------------------------------------------------------
 

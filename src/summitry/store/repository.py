@@ -9,6 +9,7 @@ them concurrently.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -17,7 +18,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from summitry.errors import StoreError, UnknownSessionError
@@ -27,7 +28,7 @@ from summitry.protocols.state import Status
 from .chain import GENESIS, chain_hash, verify_chain
 from .engine import is_sqlite, make_engine, upgrade
 from .group_commit import GroupCommit, Pending
-from .schema import ActionKeyRow, Base, CommentRow, EntryRow, SessionRow, TokenRow
+from .schema import ActionKeyRow, CommentRow, EntryRow, SessionRow, TokenRow
 
 __all__ = ["ActionKey", "Comment", "LogEntry", "SessionRecord", "SessionStore", "TokenInfo", "open_store"]
 
@@ -104,6 +105,39 @@ class _Append:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class _AppendSql:
+    """The statements of an append, in the driver's own parameter style (see ``_write_appends``)."""
+
+    advance: str
+    advance_with_result: str
+    status: str
+    status_with_result: str
+    insert_entry: str
+    insert_key: str
+
+    @classmethod
+    def for_paramstyle(cls, paramstyle: str) -> _AppendSql:
+        mark = "?" if paramstyle == "qmark" else "%s"  # sqlite3: qmark; psycopg: format/pyformat
+
+        def marks(n: int) -> str:
+            return ", ".join([mark] * n)
+
+        state = f"UPDATE sessions SET status = {mark}, updated_at = {mark}"
+        log = f"length = {mark}, head = {mark}"
+        return cls(
+            advance=f"{state}, {log} WHERE id = {mark} AND length = {mark}",
+            advance_with_result=f"{state}, {log}, result = {mark} WHERE id = {mark} AND length = {mark}",
+            status=f"{state} WHERE id = {mark}",
+            status_with_result=f"{state}, result = {mark} WHERE id = {mark}",
+            insert_entry=f"INSERT INTO entries (session_id, position, kind, record, hash) VALUES ({marks(5)})",
+            insert_key=(
+                'INSERT INTO action_keys (session_id, party, "key", request_hash, status, response, created_at) '
+                f"VALUES ({marks(7)})"
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Comment:
     """A reply under a debrief, as it may be shown: no email."""
 
@@ -127,6 +161,7 @@ class SessionStore:
         self.engine = engine
         self._write_lock = threading.Lock() if is_sqlite(engine) else None
         self._appends: GroupCommit[_Append] = GroupCommit(self._write_appends)
+        self._sql = _AppendSql.for_paramstyle(engine.dialect.paramstyle)
 
     def upgrade(self) -> str:
         """Migrate the database to the latest schema; return the revision."""
@@ -197,52 +232,76 @@ class SessionStore:
         """
         self._appends.submit(_Append(session_id, tuple(entries), status, result, key))
 
+    def append_soon(
+        self,
+        session_id: str,
+        entries: Sequence[LogEntry],
+        *,
+        status: str,
+        result: Mapping[str, Any] | None,
+        key: ActionKey | None = None,
+    ) -> asyncio.Future[None]:
+        """Queue the same change as :meth:`append` from an event loop; return a future resolved once committed.
+
+        The future's exception is the StoreError of entries that do not continue the log, or
+        the database's error. Nothing blocks the loop: the group commit's writer thread writes.
+        """
+        return self._appends.submit_soon(_Append(session_id, tuple(entries), status, result, key))
+
     @property
     def commits(self) -> tuple[int, int]:
         """Return how many appends were written so far, and in how many transactions."""
         return self._appends.changes, self._appends.groups
 
     def _write_appends(self, group: Sequence[Pending[_Append]]) -> None:
+        # The driver's own SQL (prepared once per dialect): this runs for every action, and
+        # building SQLAlchemy statements cost more CPU than the database's work.
+        sql = self._sql
         now = time.time()
-        entry_rows: list[dict[str, Any]] = []
-        key_rows: list[dict[str, Any]] = []
-        sessions = Base.metadata.tables[SessionRow.__tablename__]
+        entry_rows: list[tuple[Any, ...]] = []
+        key_rows: list[tuple[Any, ...]] = []
         with self._write_lock or nullcontext(), self.engine.begin() as connection:
             for pending in group:
                 change = pending.change
-                values: dict[str, Any] = {"status": change.status, "updated_at": now}
-                if change.result is not None:
-                    values["result"] = _dump(change.result)
-                where = sessions.c.id == change.session_id
+                result = None if change.result is None else _dump(change.result)
                 if change.entries:
                     first = change.entries[0].position
-                    values["length"] = change.entries[-1].position + 1
-                    values["head"] = change.entries[-1].hash
-                    where = where & (sessions.c.length == first)
-                changed = connection.execute(update(sessions).where(where).values(**values)).rowcount
-                if change.entries and changed != 1:
-                    pending.error = StoreError(
-                        f"session {change.session_id}: log entries from {first} do not continue the stored log"
-                    )
-                    continue
-                entry_rows.extend(_entry_values(change.session_id, entry) for entry in change.entries)
+                    length, head = change.entries[-1].position + 1, change.entries[-1].hash
+                    values: tuple[Any, ...]
+                    if result is None:
+                        statement, values = sql.advance, (change.status, now, length, head, change.session_id, first)
+                    else:
+                        statement = sql.advance_with_result
+                        values = (change.status, now, length, head, result, change.session_id, first)
+                    if connection.exec_driver_sql(statement, values).rowcount != 1:
+                        pending.error = StoreError(
+                            f"session {change.session_id}: log entries from {first} do not continue the stored log"
+                        )
+                        continue
+                elif result is None:
+                    connection.exec_driver_sql(sql.status, (change.status, now, change.session_id))
+                else:
+                    connection.exec_driver_sql(sql.status_with_result, (change.status, now, result, change.session_id))
+                entry_rows.extend(
+                    (change.session_id, e.position, e.kind, _dump(e.record), e.hash) for e in change.entries
+                )
                 if change.key is not None:
                     key = change.key
                     key_rows.append(
-                        {
-                            "session_id": change.session_id,
-                            "party": key.party,
-                            "key": key.key,
-                            "request_hash": key.request_hash,
-                            "status": key.status,
-                            "response": _dump(key.response),
-                            "created_at": now,
-                        }
+                        (
+                            change.session_id,
+                            key.party,
+                            key.key,
+                            key.request_hash,
+                            key.status,
+                            _dump(key.response),
+                            now,
+                        )
                     )
             if entry_rows:
-                connection.execute(insert(Base.metadata.tables[EntryRow.__tablename__]), entry_rows)
+                connection.exec_driver_sql(sql.insert_entry, entry_rows)
             if key_rows:
-                connection.execute(insert(Base.metadata.tables[ActionKeyRow.__tablename__]), key_rows)
+                connection.exec_driver_sql(sql.insert_key, key_rows)
 
     def session(self, session_id: str) -> SessionRecord:
         """Return the stored session ``session_id``.
