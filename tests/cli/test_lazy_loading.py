@@ -135,6 +135,15 @@ def test_the_table_of_contents_matches_the_commands_the_modules_register() -> No
         assert " ".join(first.split()) == COMMANDS[name][1], name
 
 
+@pytest.mark.skipif(not LAPTOP.is_dir(), reason="../shared/scenarios/genius/Laptop is absent")
+def test_negotiate_json_without_a_trace_file_loads_neither_pydantic_nor_rich() -> None:
+    """The trace writers (and their schemas) are imported only when --trace asks for a file."""
+    loaded = _modules_after(_run_cli("negotiate", str(LAPTOP), "--json"))
+    assert "summitry.cli.negotiate" in loaded
+    unwanted = (*HEAVY, "pydantic", "rich", "yaml", "typer.rich_utils", "summitry.formats.trace_files")
+    assert sorted(m for m in unwanted if m in loaded) == []
+
+
 @pytest.mark.skipif(not FITNESS.is_dir(), reason="../shared/scenarios/geniusweb/Fitness is absent")
 def test_analyze_json_of_a_geniusweb_folder_builds_only_the_geniusweb_schema() -> None:
     loaded = _modules_after(_run_cli("analyze", str(FITNESS), "--json"))
