@@ -123,3 +123,45 @@ def test_an_unreachable_server_is_given_up_on(tmp_path: Path) -> None:
     envoy = Envoy("http://127.0.0.1:9", "x", "t", make_negotiator("boulware"), give_up=0.5)
     with pytest.raises(EnvoyError, match="no answer"):
         envoy.run()
+
+
+class _LetterBeforeEachAction:
+    """A boulware whose every action is preceded by a letter from the other party (written meanwhile)."""
+
+    def __init__(self, write: Any) -> None:
+        self.inner = make_negotiator("boulware")
+        self.write = write
+        self.name = "boulware"
+
+    def start(self, view: Any, rng: Any) -> None:
+        self.inner.start(view, rng)
+
+    def act(self, observation: Any) -> Any:
+        self.write()
+        return self.inner.act(observation)
+
+
+def test_the_envoy_sees_every_entry_once_even_when_a_letter_comes_between_its_polls_and_its_action(
+    app: Any,
+) -> None:
+    """An action's answer holds only the action's entries; the envoy must not skip the letter logged before them."""
+    with TestClient(app) as client:
+        session = new_session(client, rounds=4, parties={"dprk": {"kind": "envoy"}, "usa": {"kind": "envoy"}})
+
+        def letter() -> None:
+            response = client.post(
+                f"/api/sessions/{session['id']}/letters",
+                json={"to": ["dprk"], "text": "noted"},
+                headers={"Authorization": f"Bearer {session['party_tokens']['usa']}"},
+            )
+            assert response.status_code == 201, response.text
+
+        negotiators = {"dprk": _LetterBeforeEachAction(letter), "usa": make_negotiator("boulware")}
+        results = play(app, session, negotiators)
+        logged = client.get(
+            f"/api/sessions/{session['id']}/events", headers={"Authorization": f"Bearer {session['observer_token']}"}
+        ).json()["events"]
+    dprk = results["dprk"]
+    assert dprk.actions > 0 and len(dprk.letters) >= dprk.actions
+    assert dprk.events == len(logged)
+    assert all(x.text == "noted" and x.sender == "usa" for x in dprk.letters)

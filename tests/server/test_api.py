@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -99,6 +100,51 @@ def test_events_after_an_index_and_the_pages(client: TestClient) -> None:
         client.get(url, params={"after": 2, "wait": 0.2}, headers=bearer(session["observer_token"])).json()["events"]
         == []
     )
+
+
+def _answers_within(seconds: float, call: Any) -> Any:
+    """Return ``call()``'s answer, failing if it takes longer than ``seconds`` (it runs in a thread)."""
+    answers: list[Any] = []
+    worker = threading.Thread(target=lambda: answers.append(call()), daemon=True)
+    worker.start()
+    worker.join(timeout=seconds)
+    assert answers, f"no answer within {seconds} s: the request waited out its long-poll"
+    return answers[0]
+
+
+def test_a_long_poll_on_a_finished_session_answers_at_once(client: TestClient) -> None:
+    """events?wait= on a session that is over returns now (nothing more will come), not after the wait."""
+    session = create(client)
+    act(client, session, "dprk", {"kind": "end"})
+    url = f"/api/sessions/{session['id']}/events"
+    seen = client.get(url, headers=bearer(session["observer_token"])).json()
+    assert seen["status"] == "ended"
+    params = {"after": seen["last_index"], "wait": 30}
+    page = _answers_within(10, lambda: client.get(url, params=params, headers=bearer(session["observer_token"])))
+    assert page.status_code == 200 and page.json()["events"] == [] and page.json()["status"] == "ended"
+
+
+def test_a_long_poll_with_entries_already_after_n_answers_at_once(client: TestClient) -> None:
+    session = create(client)
+    act(client, session, "dprk", {"kind": "offer", "outcome": first_offer(client, session, "dprk")})
+    url = f"/api/sessions/{session['id']}/events"
+    params = {"after": 0, "wait": 30}
+    page = _answers_within(10, lambda: client.get(url, params=params, headers=bearer(session["observer_token"])))
+    assert [e["index"] for e in page.json()["events"]] == [1] and page.json()["status"] == "running"
+
+
+def test_a_long_poll_wakes_when_the_other_party_acts(client: TestClient) -> None:
+    session = create(client)
+    url = f"/api/sessions/{session['id']}/events"
+    params = {"after": 0, "wait": 30}
+    answers: list[Any] = []
+    waiter = threading.Thread(
+        target=lambda: answers.append(client.get(url, params=params, headers=bearer(session["party_tokens"]["usa"])))
+    )
+    waiter.start()
+    act(client, session, "dprk", {"kind": "end"})
+    waiter.join(timeout=10)
+    assert answers and [e["kind"] for e in answers[0].json()["events"]] == ["end"]
 
 
 def test_debrief_after_the_end_and_409_before(client: TestClient) -> None:

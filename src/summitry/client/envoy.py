@@ -228,7 +228,10 @@ class Envoy:
                     continue
                 refusals = 0
                 self.actions += 1
-                self._take(answer.get("events", []))
+                produced = answer.get("events", [])
+                if produced and int(produced[0]["index"]) > self.last + 1:  # entries logged meanwhile (letters)
+                    self._catch_up(wait=0.0)
+                self._take(produced)
                 state = answer["state"]
                 continue
             self._catch_up(wait=20.0)
