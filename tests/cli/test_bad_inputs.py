@@ -162,6 +162,19 @@ CASES: dict[str, Case] = {
         r"s\.yaml:2:1: malformed YAML: duplicate key 'name'",
     ),
     "summit empty": (lambda t: ["agenda", _write(t, "s.yaml", "")], r"s\.yaml: the file is empty; expected a summit"),
+    # --store: checked before the run, so that neither the trace file nor the store is half-written
+    "negotiate --store mysql": (
+        lambda t: ["negotiate", "hanoi-deal", "--trace", str(t / "t.jsonl"), "--store", "mysql://root@localhost/x"],
+        r"^error: --store: database URL: expected sqlite:///PATH or postgresql://",
+    ),
+    "mediate --store in a missing folder": (
+        lambda t: ["mediate", "hanoi-dinner", "--trace", str(t / "t.jsonl"), "--store", f"sqlite:///{t}/no/such.db"],
+        r"^error: --store sqlite:///.*/no/such\.db: cannot open the store: unable to open database file",
+    ),
+    "negotiate --store where no PostgreSQL answers": (
+        lambda t: ["negotiate", "hanoi-deal", "--store", "postgresql://postgres:secret@127.0.0.1:1/test"],
+        r"^error: --store postgresql://postgres@127\.0\.0\.1:1/test: cannot open the store: .*refused",
+    ),
     # replay
     "replay a YAML file": (
         lambda t: ["replay", _write(t, "t.jsonl", "name: x\n")],

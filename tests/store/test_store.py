@@ -131,3 +131,24 @@ def test_the_chain_hash_covers_a_letter_by_its_text_digest() -> None:
 def test_a_bad_database_url_is_one_clear_error() -> None:
     with pytest.raises(StoreError, match="expected sqlite"):
         open_store("mysql://root@localhost/test")
+
+
+def test_a_stored_log_is_sealed_as_a_trace_file_is(url: str) -> None:
+    """Each entry's hash is the trace files' digest of the entry with ``prev`` = the hash before it."""
+    from summitry.formats.trace_digest import GENESIS as TRACE_GENESIS
+    from summitry.formats.trace_digest import check_seal
+
+    scenario, trace = finished_trace()
+    store = open_store(url)
+    try:
+        store.save_trace(trace, scenario_to_document(scenario), session_id="sealed")
+        entries = store.entries("sealed")
+    finally:
+        store.close()
+    previous = TRACE_GENESIS
+    for entry in entries:
+        line = {**entry.record, "prev": previous, "digest": "sha256:" + entry.hash}
+        assert check_seal(line, previous) is None, entry.position
+        previous = line["digest"]
+    edited = {**entries[1].record, "round": 99, "prev": "sha256:" + entries[0].hash, "digest": "sha256:" + entries[1].hash}
+    assert check_seal(edited, "sha256:" + entries[0].hash) == "edited"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -45,17 +46,17 @@ def export_command(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Export a stored session as a trace (JSON Lines) that `summitry replay` reads, after checking its hash chain."""
-    from summitry.formats.trace_files import trace_to_lines, write_trace
-    from summitry.store import SessionStore, make_engine
+    from summitry.formats.atomic import write_text
+    from summitry.store import SessionStore, make_engine, trace_lines
 
     store = SessionStore(make_engine(db))
     try:
-        store.verify(session)
-        trace = store.trace(session)
+        lines = trace_lines(store, session)
     finally:
         store.close()
     if out is None:
-        typer.echo("\n".join(trace_to_lines(trace)))
+        typer.echo("\n".join(lines))
         return
-    write_trace(trace, out)
-    console.print(f"wrote {out}: {len(trace.events)} events of session {session}", markup=False)
+    write_text(out, "\n".join(lines) + "\n")
+    events = sum(json.loads(line)["type"] == "event" for line in lines)
+    console.print(f"wrote {out}: {events} events of session {session}", markup=False)

@@ -11,7 +11,8 @@ from summitry.agents import DEFAULT_VOTER
 from summitry.cli import app
 from summitry.cli._profiles import PROFILES_OPTION, profile_list
 from summitry.cli._render import handles_errors
-from summitry.cli.negotiate import run_and_show
+from summitry.cli._store import STORE_OPTION
+from summitry.cli.negotiate import RunOutputs, run_and_show
 
 __all__ = ["mediate_command"]
 
@@ -45,11 +46,13 @@ def mediate_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the live view."),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
     profiles: str | None = PROFILES_OPTION,
+    store: str | None = STORE_OPTION,
 ) -> None:
     """Mediate SCENARIO with a single negotiating text; show the proposals, the result and its distances."""
     run_and_show(
         scenario, agents, protocol="mediation",
         settings={"rounds": rounds, "seconds": seconds, "amendments": amendments},
-        seed=seed, outputs=(trace_file, plot, as_json), embed=trace_embed,
+        seed=seed,
+        outputs=RunOutputs(trace_file=trace_file, plot=plot, as_json=as_json, embed=trace_embed, store=store),
         profiles=profile_list(profiles),
     )  # fmt: skip

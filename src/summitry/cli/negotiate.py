@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,16 +13,28 @@ from summitry.cli import app
 from summitry.cli._paths import check_output_file
 from summitry.cli._profiles import PROFILES_OPTION, profile_list
 from summitry.cli._render import console, fail, handles_errors, print_json
+from summitry.cli._store import STORE_OPTION, open_run_store, safe_url, storable, store_run
 from summitry.errors import MechanismSetupError
 from summitry.formats import load_scenario
 from summitry.model import Outcome, Scenario, finite_or_none, plain_value
 from summitry.protocols import Event, Trace, make_mechanism, run
 from summitry.protocols.state import deadline_for
 
-__all__ = ["negotiate_command", "result_payload", "run_and_show", "show_event", "show_result"]
+__all__ = ["RunOutputs", "negotiate_command", "result_payload", "run_and_show", "show_event", "show_result"]
 
 DEFAULT_AGENT = "boulware"
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")  # what a --plot file can be (plots write the suffix's format)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunOutputs:
+    """Where a run goes besides the screen: a trace file (with the scenario embedded?), a plot, JSON, a store."""
+
+    trace_file: Path | None = None
+    plot: Path | None = None
+    as_json: bool = False
+    embed: bool = False
+    store: str | None = None
 
 
 @app.command("negotiate")
@@ -52,11 +65,12 @@ def negotiate_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the live view."),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
     profiles: str | None = PROFILES_OPTION,
+    store: str | None = STORE_OPTION,
 ) -> None:
     """Negotiate SCENARIO by stacked alternating offers; show each offer, the result and its distances."""
     run_and_show(
-        scenario, agents, protocol="sao", settings={"rounds": rounds, "seconds": seconds},
-        seed=seed, outputs=(trace_file, plot, as_json), embed=trace_embed,
+        scenario, agents, protocol="sao", settings={"rounds": rounds, "seconds": seconds}, seed=seed,
+        outputs=RunOutputs(trace_file=trace_file, plot=plot, as_json=as_json, embed=trace_embed, store=store),
         profiles=profile_list(profiles),
     )  # fmt: skip
 
@@ -68,16 +82,16 @@ def run_and_show(
     protocol: str,
     settings: dict[str, Any],
     seed: int,
-    outputs: tuple[Path | None, Path | None, bool],
-    embed: bool = False,
+    outputs: RunOutputs,
     profiles: list[str] | None = None,
 ) -> Trace:
     """Return the trace of one run, after showing it (live lines or JSON) and writing the outputs.
 
     The trace file records where the scenario came from (``scenario_ref``) and its content
-    digest; with ``embed`` it holds the scenario itself.
+    digest; with ``outputs.embed`` it holds the scenario itself. With ``outputs.store`` the
+    trace is also stored as a session there (the store is opened before the run).
     """
-    trace_file, plot, as_json = outputs
+    trace_file, plot, as_json, embed = outputs.trace_file, outputs.plot, outputs.as_json, outputs.embed
     if seed < 0:
         raise MechanismSetupError(f"--seed: expected an integer >= 0, got {seed}")
     if embed and (trace_file is None or trace_file.suffix.lower() == ".csv"):
@@ -95,18 +109,27 @@ def run_and_show(
     rounds, seconds = deadline_for(scenario, settings.get("rounds"), settings.get("seconds"))
     settings = {**settings, "rounds": rounds, "seconds": seconds}
     mechanism = make_mechanism(protocol, scenario, settings=settings)
+    document = None if outputs.store is None else storable(scenario)
+    store = None if outputs.store is None else open_run_store(outputs.store)
     if not as_json:
         console.print(
             f"{scenario.name}: {protocol} between "
             + ", ".join(f"{p} ({n.name})" for p, n in zip(scenario.party_names, negotiators, strict=True)),
             markup=False,
         )
-    on_event = None if as_json else (lambda event: show_event(event, scenario))
-    # nothing keeps the events without a trace file or a figure: let the run keep none (flat memory)
-    keep = trace_file is not None or plot is not None
-    trace = run(mechanism, negotiators, seed=seed, on_event=on_event, agents=labels, keep_events=keep)
-    _write_outputs(trace, (scenario, _source(scenario_ref), embed), trace_file, plot)
+    try:
+        on_event = None if as_json else (lambda event: show_event(event, scenario))
+        # nothing keeps the events without a trace file, a figure or a store: let the run keep none (flat memory)
+        keep = trace_file is not None or plot is not None or store is not None
+        trace = run(mechanism, negotiators, seed=seed, on_event=on_event, agents=labels, keep_events=keep)
+        _write_outputs(trace, (scenario, _source(scenario_ref), embed), trace_file, plot)
+        stored = None if store is None or document is None else store_run(store, trace, document)
+    finally:
+        if store is not None:
+            store.close()
     payload = result_payload(trace, scenario)
+    if stored is not None and outputs.store is not None:
+        payload["stored"] = {"session": stored, "store": safe_url(outputs.store)}
     if as_json:
         print_json(payload)
     else:
@@ -114,6 +137,8 @@ def run_and_show(
         for path in (trace_file, plot):
             if path is not None:
                 console.print(f"wrote {path}", markup=False)
+        if stored is not None and outputs.store is not None:
+            console.print(f"stored session {stored} in {safe_url(outputs.store)}", markup=False)
     return trace
 
 

@@ -17,8 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from summitry.formats.trace_files import trace_to_lines
-from summitry.store import chained_form
+from summitry.store import chained_form, trace_lines
 from summitry.store.repository import ActionKey
 
 from .debrief import debrief_view
@@ -246,12 +245,15 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
 
     @router.get("/api/sessions/{session_id}/trace")
     async def get_trace(session_id: str, request: Request) -> Response:
-        """Return the session's trace as JSON Lines (admin; everyone once revealed); ``summitry replay`` reads it."""
+        """Return the session's trace as JSON Lines, its scenario embedded (admin; everyone once revealed).
+
+        ``summitry replay FILE`` checks and replays it anywhere.
+        """
         live, who = access(request, session_id)
         if who.role != "admin" and not revealed(live):
             raise Forbidden("the trace holds every party's utilities: the admin's token only (or after a revealed end)")
-        trace = await run_in_threadpool(hub.store.trace, session_id)
-        return Response("\n".join(trace_to_lines(trace)) + "\n", media_type="application/x-ndjson")
+        lines = await run_in_threadpool(trace_lines, hub.store, session_id, verify=False)
+        return Response("\n".join(lines) + "\n", media_type="application/x-ndjson")
 
     @router.get("/api/sessions/{session_id}/log")
     async def get_log(session_id: str, request: Request) -> Response:

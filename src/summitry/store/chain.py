@@ -1,34 +1,35 @@
-"""The hash chain of a session's log: each entry's hash covers the previous hash and the entry.
+"""The hash chain of a session's log: the trace files' chain (``summitry.formats.trace_digest``).
 
-``chain_hash(previous, record)`` is SHA-256 over the previous entry's hash and the entry's
-canonical JSON (sorted keys, no spaces). A letter enters the chain by the SHA-256 of its
-text (``data.text_sha256``) rather than the text itself (:func:`chained_form`), so that the
-log can be published and checked without the letters' private texts. Changing, removing, reordering or inserting any
+Each entry is sealed as a trace file's line is: its hash is the digest of the entry (in its
+:func:`chained_form`) with ``prev`` set to the previous entry's hash, by the one function
+:func:`summitry.formats.trace_digest.record_digest`. Hashes are stored as 64 hex digits (the
+digest without its ``sha256:`` prefix); the first entry's ``prev`` is :data:`GENESIS`, the
+trace files' genesis. A letter enters the chain by the SHA-256 of its text
+(``data.text_sha256``) rather than the text itself, so that the log can be published and
+checked without the letters' private texts. Changing, removing, reordering or inserting any
 entry changes every later hash, so a log whose last hash is known is tamper-evident.
 
-.. note:: the trace files of ``summitry.formats`` are getting the same kind of chain; when
-   its public chaining function lands, :func:`chain_hash` becomes a call to it (this is the
-   one place to change).
+.. versionchanged:: 0.1  The store used its own chain (SHA-256 over the previous hash and the
+   entry); it is now the trace files' seal, so that one function checks both. Logs stored
+   before this change no longer verify.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from summitry.errors import TraceError
+from summitry.formats.trace_digest import GENESIS as TRACE_GENESIS
+from summitry.formats.trace_digest import record_digest
 
-__all__ = ["GENESIS", "canonical_json", "chain_hash", "chained_form", "verify_chain"]
+__all__ = ["GENESIS", "chain_hash", "chained_form", "verify_chain"]
 
-GENESIS = "0" * 64
-"""The "previous hash" of a log's first entry."""
+_PREFIX = "sha256:"
 
-
-def canonical_json(record: Mapping[str, Any]) -> str:
-    """Return ``record`` as canonical JSON: sorted keys, no whitespace, UTF-8 text kept as is."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+GENESIS = TRACE_GENESIS.removeprefix(_PREFIX)
+"""The "previous hash" of a log's first entry (64 zeros: the trace files' genesis)."""
 
 
 def chained_form(record: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -43,10 +44,13 @@ def chained_form(record: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def chain_hash(previous: str, record: Mapping[str, Any]) -> str:
-    """Return the hash of ``record`` (in its :func:`chained_form`) chained after the entry hashed ``previous``."""
-    digest = hashlib.sha256(previous.encode("ascii"))
-    digest.update(canonical_json(chained_form(record)).encode("utf-8"))
-    return digest.hexdigest()
+    """Return the hash of ``record`` (in its :func:`chained_form`) chained after the entry hashed ``previous``.
+
+    It is the trace files' digest of the entry sealed with ``prev`` = ``sha256:`` + previous,
+    written without the ``sha256:`` prefix.
+    """
+    sealed = {**chained_form(record), "prev": _PREFIX + previous}
+    return record_digest(sealed).removeprefix(_PREFIX)
 
 
 def verify_chain(entries: Iterable[tuple[Mapping[str, Any], str]], start: str = GENESIS) -> str:
