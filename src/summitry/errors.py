@@ -31,6 +31,7 @@ know summitry::
     ├── StoreError (RuntimeError)                 a database URL or a stored session is unusable
     │   └── UnknownSessionError (also LookupError) no stored session has this id
     ├── EnvoyError (RuntimeError)                 the server refused an envoy or could not be reached
+    ├── ServerRequestError (RuntimeError)         the server refused a client's request or could not be reached
     ├── RoadmapError (ValueError)
     │   ├── CyclicPrerequisiteError
     │   ├── UnknownCommitmentError (also LookupError)
@@ -75,6 +76,7 @@ __all__ = [
     "RoadmapError",
     "RoadmapFileError",
     "ScenarioFormatError",
+    "ServerRequestError",
     "StoreError",
     "SummitFileError",
     "SummitryError",
@@ -190,6 +192,10 @@ class UnknownSessionError(StoreError, LookupError):
 
 class EnvoyError(SummitryError, RuntimeError):
     """An envoy could not take part: the server refused it, or stayed unreachable."""
+
+
+class ServerRequestError(SummitryError, RuntimeError):
+    """A summitry server refused a client's request (its status and error), or could not be reached."""
 
 
 class RoadmapError(SummitryError, ValueError):

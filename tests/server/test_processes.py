@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,67 +20,14 @@ from typing import Any
 import httpx
 import pytest
 
+from .._served import Server, serving
+
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Server:
-    """A `summitry serve` process on a database and a port, started and killed on request."""
-
-    def __init__(self, db: str, port: int, log: Path) -> None:
-        self.db, self.port, self.log = db, port, log
-        self.url = f"http://127.0.0.1:{port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "summitry", "serve", "--db", self.db, "--port", str(self.port)],
-                stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"summitry serve exited: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise AssertionError("summitry serve did not answer within 60 s")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
 
 
 @pytest.fixture
 def sqlite_db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'served.db'}"
-
-
-def serving(db: str, tmp_path: Path) -> Iterator[Server]:
-    server = Server(db, free_port(), tmp_path / "serve.log")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -130,6 +75,26 @@ def test_two_envoy_processes_finish_a_session_on_a_served_process(server: Server
     assert dprk["status"] == usa["status"] != "running" and dprk["agreement"] == usa["agreement"]
     logged = events(server.url, session)
     assert [e["index"] for e in logged] == list(range(len(logged))) and dprk["events"] == len(logged)
+
+
+def test_the_negotiator_of_writing_agents_md_joins_a_served_session_as_an_envoy(server: Server, tmp_path: Path) -> None:
+    """The user-written class of docs/writing-agents.md, saved as a file, plays through `summitry envoy`."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "writing-agents.md").read_text(encoding="utf-8")
+    block = doc.split("```python\n", 1)[1].split("```", 1)[0]
+    agent_file = tmp_path / "split.py"
+    agent_file.write_text(block.split("\n# Run it", 1)[0], encoding="utf-8")  # the class, as a user saves it
+    session = create(server.url, parties={"dprk": {"kind": "envoy"}, "usa": {"kind": "envoy"}})
+    players = [
+        envoy(server.url, session, "dprk", f"{agent_file}:SplitTheDifference"),
+        envoy(server.url, session, "usa", "boulware"),
+    ]
+    outputs = [p.communicate(timeout=180) for p in players]
+    assert all(p.returncode == 0 for p in players), [err[-2000:] for _, err in outputs]
+    dprk, usa = (json.loads(out) for out, _ in outputs)
+    assert dprk["status"] == usa["status"] != "running" and dprk["agreement"] == usa["agreement"]
+    assert dprk["actions"] > 0 and dprk["events"] == len(events(server.url, session))
+    offers = [e for e in events(server.url, session) if e["kind"] == "offer" and e["party"] == "dprk"]
+    assert offers  # the user's class made the offers
 
 
 def test_the_stream_delivers_every_event_once_in_order_and_resumes(server: Server) -> None:

@@ -150,5 +150,6 @@ def test_a_stored_log_is_sealed_as_a_trace_file_is(url: str) -> None:
         line = {**entry.record, "prev": previous, "digest": "sha256:" + entry.hash}
         assert check_seal(line, previous) is None, entry.position
         previous = line["digest"]
-    edited = {**entries[1].record, "round": 99, "prev": "sha256:" + entries[0].hash, "digest": "sha256:" + entries[1].hash}
-    assert check_seal(edited, "sha256:" + entries[0].hash) == "edited"
+    first, second = ("sha256:" + entry.hash for entry in entries[:2])
+    edited = {**entries[1].record, "round": 99, "prev": first, "digest": second}
+    assert check_seal(edited, first) == "edited"

@@ -52,6 +52,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "summitry.cli.serve",
         "Serve negotiation sessions over HTTP: the JSON API (docs/protocol.md) and the pages.",
     ),
+    "session": (
+        "summitry.cli.session",
+        "Create a session on a running server (`summitry serve`), or export a session's trace.",
+    ),
     "envoy": (
         "summitry.cli.envoy",
         "Join a session as an envoy: play it to the end with AGENT, reconnecting if the server restarts.",
