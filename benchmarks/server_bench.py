@@ -186,21 +186,35 @@ async def party(
         last = max(last, answer["events"][-1]["index"])
 
 
+async def create_sessions(client: httpx.AsyncClient, count: int, rounds: int) -> list[dict[str, Any]]:
+    body = {
+        "scenario": "hanoi-deal",
+        "rounds": rounds,
+        "parties": {"dprk": {"kind": "envoy"}, "usa": {"kind": "envoy"}},
+    }
+    return [(await client.post("/api/sessions", json=body)).json() for _ in range(count)]
+
+
+async def play(
+    host: str, port: int, created: list[dict[str, Any]], offers: dict[str, Any], latencies: list[float]
+) -> tuple[list[tuple[int, list[int]]], list[Connection]]:
+    connections = [Connection(host, port) for _ in range(2 * len(created))]
+    tasks = [
+        party(connections[2 * i + j], s["id"], s["party_tokens"][p], p, offers[p], latencies)
+        for i, s in enumerate(created)
+        for j, p in enumerate(("dprk", "usa"))
+    ]
+    return list(await asyncio.gather(*tasks)), connections
+
+
 async def one_level(url: str, sessions: int, rounds: int, server_pid: int) -> dict[str, Any]:
     host, port = url.removeprefix("http://").split(":")
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
-        created = []
-        for _ in range(sessions):
-            body = {
-                "scenario": "hanoi-deal",
-                "rounds": rounds,
-                "parties": {"dprk": {"kind": "envoy"}, "usa": {"kind": "envoy"}},
-            }
-            created.append((await client.post("/api/sessions", json=body)).json())
+        warm = await create_sessions(client, 2, 5)
         state = (
             await client.get(
-                f"/api/sessions/{created[0]['id']}",
-                headers={"Authorization": f"Bearer {created[0]['party_tokens']['dprk']}"},
+                f"/api/sessions/{warm[0]['id']}",
+                headers={"Authorization": f"Bearer {warm[0]['party_tokens']['dprk']}"},
             )
         ).json()
         issues = state["scenario"]["issues"]
@@ -208,18 +222,16 @@ async def one_level(url: str, sessions: int, rounds: int, server_pid: int) -> di
             "dprk": {i["name"]: i["values"][0] for i in issues},
             "usa": {i["name"]: i["values"][-1] for i in issues},
         }
+        _, warm_connections = await play(host, int(port), warm, offers, [])  # first-use costs, not measured
+        for connection in warm_connections:
+            await connection.close()
+        created = await create_sessions(client, sessions, rounds)
         latencies: list[float] = []
-        connections = [Connection(host, int(port)) for _ in range(2 * sessions)]
         commits_before = (await client.get("/healthz")).json()["store"].get("commits")
         load_before = os.getloadavg()[0]
         cpu_client, cpu_server = time.process_time(), cpu_seconds(server_pid)
         started = time.perf_counter()
-        tasks = [
-            party(connections[2 * i + j], s["id"], s["party_tokens"][p], p, offers[p], latencies)
-            for i, s in enumerate(created)
-            for j, p in enumerate(("dprk", "usa"))
-        ]
-        played = await asyncio.gather(*tasks)
+        played, connections = await play(host, int(port), created, offers, latencies)
         wall = time.perf_counter() - started
         cpu_client, cpu_server = time.process_time() - cpu_client, cpu_seconds(server_pid) - cpu_server
         load_after = os.getloadavg()[0]
@@ -257,7 +269,9 @@ async def one_level(url: str, sessions: int, rounds: int, server_pid: int) -> di
         "actions": actions,
         "actions_per_s": actions / wall,
         "p50_ms": float(np.percentile(ms, 50)),
+        "p90_ms": float(np.percentile(ms, 90)),
         "p99_ms": float(np.percentile(ms, 99)),
+        "max_ms": float(ms.max()),
         "lost": lost,
         "duplicated": duplicated,
         "bad_logs": bad_logs,
@@ -303,8 +317,9 @@ def main() -> None:
         process, url = start_server(db, f"{args.profile}.{n}" if args.profile else None, args.wrap)
         try:
             server_pid = process.pid
-            if args.wrap:  # the server is the wrapper's child
-                server_pid = int(Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()[0])
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+            if args.wrap and children:  # the server is the wrapper's child
+                server_pid = int(children[0])
             row = asyncio.run(one_level(url, n, args.rounds, server_pid))
         finally:
             process.send_signal(signal.SIGINT)
@@ -315,6 +330,7 @@ def main() -> None:
         print(
             f"{args.store:10} sessions={row['sessions']:4d} actions={row['actions']:6d} "
             f"actions/s={row['actions_per_s']:7.1f} p50={row['p50_ms']:6.1f} ms p99={row['p99_ms']:6.1f} ms "
+            f"(p90={row['p90_ms']:.1f} max={row['max_ms']:.1f}) "
             f"lost={row['lost']} duplicated={row['duplicated']} bad_logs={row['bad_logs']} wall={row['wall_s']:.1f} s "
             f"cpu/action: server={row['server_cpu_ms']:.2f} ms client={row['client_cpu_ms']:.2f} ms{per_commit} "
             f"load={row['load'][0]:.2f}->{row['load'][1]:.2f}",

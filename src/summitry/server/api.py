@@ -88,7 +88,7 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
             return state_view(live, who, hub.documents(session_id))
 
     @router.post("/api/sessions/{session_id}/actions")
-    async def post_action(session_id: str, request: Request) -> JSONResponse:
+    async def post_action(session_id: str, request: Request) -> Response:
         """Apply the token's party's action (once per Idempotency-Key); answer the resulting events."""
         live, who = access(request, session_id, rate="act")
         if not who.is_party or who.party is None:
@@ -110,7 +110,7 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
                 "events": [entry_view(session, e.record, who) for e in entries],
                 "state": state_view(session, who, hub.documents(session_id)),
             }
-            return ActionKey(party=party, key=key, request_hash=request_hash, status=200, response=response)
+            return ActionKey(party=party, key=key, request_hash=request_hash, status=200, body=_json(response))
 
         def compute(session: LiveSession) -> list[Any]:
             again = session.keys.get((party, key))
@@ -123,7 +123,7 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         except _Replay as replay:
             return _replayed(replay.key, request_hash)
         stored = live.keys[(party, key)]
-        return JSONResponse(dict(stored.response), status_code=200)
+        return Response(stored.body, status_code=200, media_type="application/json")
 
     @router.get("/api/sessions/{session_id}/events")
     async def get_events(session_id: str, request: Request, after: int = -1, wait: float = 0.0) -> dict[str, Any]:
@@ -279,10 +279,17 @@ class _Replay(Exception):
         self.key = key
 
 
-def _replayed(known: ActionKey, request_hash: str) -> JSONResponse:
+def _replayed(known: ActionKey, request_hash: str) -> Response:
     if known.request_hash != request_hash:
         raise Conflict("Idempotency-Key: already used for a different action; use a new key per action")
-    return JSONResponse(dict(known.response), status_code=known.status, headers={"Idempotent-Replayed": "true"})
+    return Response(
+        known.body, status_code=known.status, media_type="application/json", headers={"Idempotent-Replayed": "true"}
+    )
+
+
+def _json(content: Any) -> bytes:
+    """Return ``content`` as JSONResponse renders it (rendered once: sent, stored and kept as these bytes)."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def _admin_only(who: Access) -> None:
