@@ -172,3 +172,60 @@ def test_changes_queued_from_an_event_loop_resolve_after_their_commit() -> None:
 
     assert run_apart(main()) == ["ok", "ok", "ok", "refused", "ok", "ok"]
     assert sorted(ledger.committed) == [0, 1, 2, 4, 5]
+
+
+def test_a_stale_change_in_a_group_is_refused_alone(url: str) -> None:
+    document = scenario_to_document(load_scenario("hanoi-deal"))
+    store = open_store(url)
+    try:
+        for sid in ("a", "b", "c"):
+            record = SessionRecord(
+                id=sid, source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
+                protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
+            )  # fmt: skip
+            store.create_session(record, (), ())
+
+        def entry(position: int, text: str, previous: str = GENESIS) -> LogEntry:
+            record = {"position": position, "kind": "letter", "party": "dprk", "data": {"to": [], "text": text}}
+            return LogEntry(position, record, chain_hash(previous, record))
+
+        write, entered, gate, groups = store._appends._write, threading.Event(), threading.Event(), []
+
+        def gated_write(group: Any) -> None:  # the first commit waits until the three are queued behind it
+            groups.append(len(group))
+            if len(groups) == 1:
+                entered.set()
+                gate.wait(60)
+            write(group)
+
+        store._appends._write = gated_write
+
+        async def main() -> list[str]:
+            first = store.append_soon("a", [], status="running", result=None)
+            await asyncio.to_thread(entered.wait, 60)
+            futures = [
+                store.append_soon("a", [entry(0, "a")], status="running", result=None),
+                store.append_soon("b", [entry(1, "b")], status="running", result=None),  # b's log is empty: a gap
+                store.append_soon("c", [entry(0, "c")], status="agreed", result={"rounds": 1}),
+            ]
+            gate.set()
+            await first
+            outcomes = []
+            for future in futures:
+                try:
+                    await future
+                except StoreError as exc:
+                    outcomes.append(str(exc))
+                else:
+                    outcomes.append("ok")
+            return outcomes
+
+        outcomes = run_apart(main())
+        assert groups == [1, 3, 1, 1, 1]  # one transaction for the three, refused; then each alone
+        assert outcomes[0] == "ok" and outcomes[2] == "ok"
+        assert "session b: log entries from 1 do not continue" in outcomes[1]
+        assert [len(store.entries(sid)) for sid in ("a", "b", "c")] == [1, 0, 1]
+        assert store.session("c").status == "agreed" and store.session("c").result == {"rounds": 1}
+        assert store.session("b").length == 0
+    finally:
+        store.close()

@@ -88,6 +88,8 @@ class LiveSession:
             if spec.get("kind") == "agent"
         }
         self.turn_started = 0.0
+        self.cache: dict[str, Any] = {}
+        """What the views compute once per session (the public scenario), by name."""
         self.settled: tuple[str, str | None] = ("running", None)
         """The status and the next party as of the committed entries (read without the lock: the
         mechanism runs ahead of the log while a change is being written)."""

@@ -114,7 +114,7 @@ def state_view(live: LiveSession, access: Access, documents: Mapping[str, Mappin
         "protocol": record.protocol,
         "amendments": bool(record.settings.get("amendments", False)),
         "scenario_name": record.scenario_name,
-        "scenario": public_scenario(scenario),
+        "scenario": _public_scenario(live),
         "parties": [
             {"name": name, "kind": spec.get("kind"), **({"agent": spec["agent"]} if spec.get("agent") else {})}
             for name, spec in record.parties.items()
@@ -166,6 +166,13 @@ def state_view(live: LiveSession, access: Access, documents: Mapping[str, Mappin
             result = mechanism.result()
             view["result"]["utilities"] = dict(zip(record.parties, result.utilities, strict=True))
     return view
+
+
+def _public_scenario(live: LiveSession) -> dict[str, Any]:
+    public = live.cache.get("public_scenario")
+    if public is None:  # the same for the whole session: built once (read-only, shared by the answers)
+        public = live.cache["public_scenario"] = public_scenario(live.scenario)
+    return dict(public)
 
 
 def _plain(value: Any) -> Any:

@@ -261,50 +261,51 @@ class SessionStore:
         return self._appends.changes, self._appends.groups
 
     def _write_appends(self, group: Sequence[Pending[_Append]]) -> None:
-        # The driver's own SQL (prepared once per dialect): this runs for every action, and
-        # building SQLAlchemy statements cost more CPU than the database's work.
+        # The driver's own SQL (prepared once per dialect), each kind of statement sent once
+        # for the whole group (executemany): this runs for every action, and building
+        # SQLAlchemy statements, or a round trip per session, cost more than the database's work.
         sql = self._sql
         now = time.time()
+        updates: dict[str, list[tuple[Any, ...]]] = {}
+        advancing = 0  # updates that must each find the log where the change continues it
         entry_rows: list[tuple[Any, ...]] = []
         key_rows: list[tuple[Any, ...]] = []
-        with self._write_lock or nullcontext(), self.engine.begin() as connection:
-            for pending in group:
-                change = pending.change
-                result = None if change.result is None else _dump(change.result)
-                if change.entries:
-                    first = change.entries[0].position
-                    length, head = change.entries[-1].position + 1, change.entries[-1].hash
-                    values: tuple[Any, ...]
-                    if result is None:
-                        statement, values = sql.advance, (change.status, now, length, head, change.session_id, first)
-                    else:
-                        statement = sql.advance_with_result
-                        values = (change.status, now, length, head, result, change.session_id, first)
-                    if connection.exec_driver_sql(statement, values).rowcount != 1:
-                        pending.error = StoreError(
-                            f"session {change.session_id}: log entries from {first} do not continue the stored log"
-                        )
-                        continue
-                elif result is None:
-                    connection.exec_driver_sql(sql.status, (change.status, now, change.session_id))
+        for pending in group:
+            change = pending.change
+            result = None if change.result is None else _dump(change.result)
+            if change.entries:
+                first = change.entries[0].position
+                log = (change.entries[-1].position + 1, change.entries[-1].hash)
+                if result is None:
+                    updates.setdefault(sql.advance, []).append((change.status, now, *log, change.session_id, first))
                 else:
-                    connection.exec_driver_sql(sql.status_with_result, (change.status, now, result, change.session_id))
-                entry_rows.extend(
-                    (change.session_id, e.position, e.kind, _dump(e.record), e.hash) for e in change.entries
+                    advance = (change.status, now, *log, result, change.session_id, first)
+                    updates.setdefault(sql.advance_with_result, []).append(advance)
+                advancing += 1
+            elif result is None:
+                updates.setdefault(sql.status, []).append((change.status, now, change.session_id))
+            else:
+                updates.setdefault(sql.status_with_result, []).append((change.status, now, result, change.session_id))
+            entry_rows.extend((change.session_id, e.position, e.kind, _dump(e.record), e.hash) for e in change.entries)
+            if change.key is not None:
+                key = change.key
+                key_rows.append(
+                    (change.session_id, key.party, key.key, key.request_hash, key.status, key.body.decode(), now)
                 )
-                if change.key is not None:
-                    key = change.key
-                    key_rows.append(
-                        (
-                            change.session_id,
-                            key.party,
-                            key.key,
-                            key.request_hash,
-                            key.status,
-                            key.body.decode("utf-8"),
-                            now,
-                        )
-                    )
+        with self._write_lock or nullcontext(), self.engine.begin() as connection:
+            advanced = 0
+            for statement, rows in updates.items():
+                changed = connection.exec_driver_sql(statement, rows).rowcount
+                if statement in (sql.advance, sql.advance_with_result):
+                    advanced += changed
+            if advanced != advancing:  # rolled back; alone (GroupCommit), each change says if it is the one
+                first_change = group[0].change
+                raise StoreError(
+                    f"session {first_change.session_id}: log entries from {first_change.entries[0].position} "
+                    "do not continue the stored log"
+                    if len(group) == 1
+                    else f"{advancing - advanced} of {advancing} changes do not continue their stored logs"
+                )
             if entry_rows:
                 connection.exec_driver_sql(sql.insert_entry, entry_rows)
             if key_rows:
