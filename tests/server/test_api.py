@@ -318,3 +318,25 @@ def test_the_trace_export_replays(client: TestClient, reveal: str, tmp_path: Any
     assert (
         final.reason == "ended" and trace.result is not None and len(trace.events) == 8
     )  # start, 3 × (offer, reply), end
+
+
+def test_a_session_cannot_make_the_server_import_a_file_or_module(client: TestClient, tmp_path: Any) -> None:
+    """Server-side agents are built-in ones; ``file.py:Class`` and ``module:Class`` are refused before any import."""
+    marker = tmp_path / "imported"
+    agent_file = tmp_path / "evil.py"
+    agent_file.write_text(
+        f"import pathlib; pathlib.Path({str(marker)!r}).write_text('ran')\n"
+        "from summitry.agents import Negotiator\n"
+        "class Evil(Negotiator):\n    pass\n",
+        encoding="utf-8",
+    )
+    for agent in (f"{agent_file}:Evil", "summitry_not_imported_module:Evil", "negmas:os:system", "json.tool:main"):
+        body = {
+            "scenario": "hanoi-deal",
+            "parties": {"dprk": {"kind": "human"}, "usa": {"kind": "agent", "agent": agent}},
+        }
+        message = error_of(client.post("/api/sessions", json=body), 400)
+        assert message.startswith("parties.usa.agent: the server runs its built-in agents only") and "envoy" in message
+    assert not marker.exists()
+    accepted = {"dprk": {"kind": "human"}, "usa": {"kind": "agent", "agent": "boulware:exponent=0.2"}}
+    assert client.post("/api/sessions", json={"scenario": "hanoi-deal", "parties": accepted}).status_code == 201

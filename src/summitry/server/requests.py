@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, cast
 
-from summitry.agents import negotiator_from_text
+from summitry.agents import REGISTRY, negotiator_from_text
 from summitry.errors import SummitryError
 from summitry.formats import scenario_from_document, scenario_to_document, shipped_scenarios
 from summitry.formats.loading import load_scenario
@@ -174,6 +174,27 @@ def _range_size(issue: Mapping[str, Any]) -> int:
     return 1
 
 
+def _built_in(agent: str, field: str) -> None:
+    """Refuse an agent the server would have to import from a file or module named by the client.
+
+    A server-side agent is a registered agent (with parameters) or a NegMAS class from the
+    ``negmas`` package; ``file.py:Class`` and ``module:Class`` would make the server run code
+    from wherever the request says, so such a negotiator joins as an envoy instead.
+
+    Raises:
+        BadRequest: any other form.
+    """
+    head, _, rest = agent.strip().partition(":")
+    module = rest.partition(":")[0]
+    if head in REGISTRY or (head == "negmas" and (module == "negmas" or module.startswith("negmas."))):
+        return
+    raise BadRequest(
+        f"{field}: the server runs its built-in agents only ({', '.join(REGISTRY)}, or negmas:negmas.MODULE:CLASS), "
+        f"got {json.dumps(agent)[:80]}; a class of your own joins as an envoy: "
+        "summitry envoy URL --session ID --token TOKEN --agent my_agent.py:MyAgent"
+    )
+
+
 def _parties(value: Any, scenario: Scenario) -> dict[str, dict[str, Any]]:
     names = list(scenario.party_names)
     if value is None:
@@ -192,6 +213,7 @@ def _parties(value: Any, scenario: Scenario) -> dict[str, dict[str, Any]]:
             agent = spec.get("agent", "boulware")
             if not isinstance(agent, str) or not agent.strip() or len(agent) > 200:
                 raise BadRequest(f"parties.{name}.agent: expected an agent such as 'boulware:exponent=0.2'")
+            _built_in(agent, f"parties.{name}.agent")
             try:
                 negotiator_from_text(agent)
             except SummitryError as exc:
