@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,6 +123,54 @@ def test_the_stream_delivers_every_event_once_in_order_and_resumes(server: Serve
     first = read(-1, half)
     rest = read(first[-1]["index"], len(logged) - half)
     assert first + rest == logged
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the server's CPU time from /proc")
+def test_the_stream_of_a_finished_session_stays_open_idle_and_delivers_a_later_letter(server: Server) -> None:
+    """Once over, hub.wait answers at once; the stream must not spin on it (it used a core while a page was open)."""
+    session = create(server.url, rounds=4, parties={"dprk": {"kind": "agent"}, "usa": {"kind": "agent"}})
+    deadline = time.monotonic() + 60
+    while events(server.url, session)[-1]["kind"] not in ("agreement", "timeout", "deadline", "end"):
+        assert time.monotonic() < deadline, "the agents did not finish"
+        time.sleep(0.05)
+    logged = events(server.url, session)
+    received: list[dict[str, Any]] = []
+
+    def follow() -> None:
+        headers = {"Authorization": f"Bearer {session['observer_token']}"}
+        url = f"{server.url}/api/sessions/{session['id']}/stream?after=-1"
+        with httpx.stream("GET", url, headers=headers, timeout=60) as answer:
+            for line in answer.iter_lines():
+                if line.startswith("data: "):
+                    received.append(json.loads(line[6:]))
+                    if received[-1]["kind"] == "letter":
+                        return
+
+    reader = threading.Thread(target=follow, daemon=True)
+    reader.start()
+    while len(received) < len(logged):
+        assert reader.is_alive() and time.monotonic() < deadline + 60, "the stream did not deliver the log"
+        time.sleep(0.05)
+    assert server.process is not None
+    before = _cpu_seconds(server.process.pid)
+    time.sleep(4.0)  # the stream is open and idle
+    used = _cpu_seconds(server.process.pid) - before
+    assert used < 1.0, f"the server used {used:.2f} s of CPU in 4 s serving one idle stream"
+    letter = httpx.post(
+        f"{server.url}/api/sessions/{session['id']}/letters",
+        json={"to": ["usa"], "text": "Thank you for the talks."},
+        headers={"Authorization": f"Bearer {session['party_tokens']['dprk']}"},
+        timeout=30,
+    )
+    assert letter.status_code == 201, letter.text
+    reader.join(timeout=30)
+    assert not reader.is_alive() and received[: len(logged)] == logged
+    assert received[-1]["kind"] == "letter" and received[-1]["index"] == len(logged)
 
 
 def crash_and_resume(server: Server, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ the live routes (``events?wait=``, ``stream``) wait on the event loop without a 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
@@ -35,6 +36,8 @@ MAX_WAIT = 30.0
 """The longest ``events?wait=`` may hold a request, in seconds."""
 KEEPALIVE = 15.0
 """Seconds between keep-alive comments on an idle stream."""
+OVER_POLL = 1.0
+"""Seconds between looks for new letters on the stream of a session that is over."""
 PAGE = 1000
 """Entries per page of ``events``."""
 
@@ -156,6 +159,7 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
 
         async def events(position: int) -> AsyncIterator[bytes]:
             yield b": summitry stream\n\n"
+            quiet = 0.0
             while True:
                 entries = hub.entries(session_id, position, PAGE)
                 if entries:
@@ -166,12 +170,18 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
                         chunk.append(f"id: {entry.position}\ndata: {json.dumps(view, ensure_ascii=False)}\n\n")
                         position = entry.position
                     yield "".join(chunk).encode("utf-8")
+                    quiet = 0.0
                     continue
                 if await request.is_disconnected():
                     return
                 started = time.monotonic()
-                await hub.wait(session_id, position, KEEPALIVE)
-                if time.monotonic() - started >= KEEPALIVE - 0.01:
+                if live.settled[0] == "running":
+                    await hub.wait(session_id, position, KEEPALIVE)
+                else:  # over: hub.wait answers at once (it would spin) and only letters can still come
+                    await asyncio.sleep(OVER_POLL)
+                quiet += time.monotonic() - started
+                if quiet >= KEEPALIVE - 0.01:
+                    quiet = 0.0
                     yield b": keep-alive\n\n"
 
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
