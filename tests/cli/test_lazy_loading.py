@@ -164,8 +164,10 @@ QUICK_HELP = (
     "envoy",
     "db",
     "agents",
+    "negotiate",
+    "mediate",
 )
-"""Commands whose ``--help`` loads no numpy (negotiate and mediate name agents from the registry, which does)."""
+"""Commands whose ``--help`` loads no numpy, pydantic or PyYAML."""
 
 
 @pytest.mark.parametrize("command", QUICK_HELP)
@@ -174,3 +176,14 @@ def test_a_commands_help_loads_neither_numpy_nor_the_file_schemas(command: str) 
     loaded = _modules_after(_run_cli(command, "--help"))
     assert f"summitry.cli.{command}" in loaded
     assert sorted(m for m in (*HEAVY, "numpy", "pydantic", "yaml") if m in loaded) == []
+
+
+def test_mediate_offers_the_registrys_default_voter() -> None:
+    """`mediate` writes the default voter out (so that its --help loads no agent); it is the registry's."""
+    from summitry.agents import DEFAULT_VOTER
+    from summitry.cli import mediate
+
+    assert mediate.DEFAULT_VOTER == DEFAULT_VOTER
+    _register()
+    command = typer.main.get_group(app).commands["mediate"]
+    assert next(p for p in command.params if p.name == "agents").default == DEFAULT_VOTER

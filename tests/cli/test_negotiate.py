@@ -143,16 +143,16 @@ def test_trace_ending_in_csv_is_written_as_csv(tmp_path) -> None:
 @pytest.mark.parametrize("command", ["negotiate", "mediate"])
 def test_a_run_keeps_its_events_only_for_a_trace_file_or_a_figure(tmp_path, monkeypatch, command) -> None:
     """Without --trace or --plot nothing reads the events afterwards, so the run keeps none (flat memory)."""
-    import summitry.cli.negotiate as negotiate_module
+    import summitry.protocols as protocols_module  # negotiate imports `run` from there when a run starts
 
     kept: list[bool] = []
-    real_run = negotiate_module.run
+    real_run = protocols_module.run
 
     def spy(*args, **kwargs):
         kept.append(kwargs["keep_events"])
         return real_run(*args, **kwargs)
 
-    monkeypatch.setattr(negotiate_module, "run", spy)
+    monkeypatch.setattr(protocols_module, "run", spy)
     first = _json([command, "hanoi-deal", "--rounds", "30", "--seed", "2", "--json"])
     out = tmp_path / "t.jsonl"
     second = _json([command, "hanoi-deal", "--rounds", "30", "--seed", "2", "--json", "--trace", str(out)])

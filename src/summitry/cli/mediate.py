@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from summitry.agents import DEFAULT_VOTER
 from summitry.cli import app
 from summitry.cli._profiles import PROFILES_OPTION, profile_list
 from summitry.cli._render import handles_errors
@@ -15,6 +14,10 @@ from summitry.cli._store import STORE_OPTION
 from summitry.cli.negotiate import RunOutputs, run_and_show
 
 __all__ = ["mediate_command"]
+
+DEFAULT_VOTER = "greedy-voter"
+"""``summitry.agents.DEFAULT_VOTER``, written out so that ``mediate --help`` does not import the agents (a test
+checks that the two agree)."""
 
 
 @app.command("mediate")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from summitry.agents import REGISTRY, negotiator_from_text
 from summitry.cli import app
 from summitry.cli._paths import check_output_file
 from summitry.cli._profiles import PROFILES_OPTION, profile_list
@@ -16,9 +15,10 @@ from summitry.cli._render import console, fail, handles_errors, print_json
 from summitry.cli._store import STORE_OPTION, open_run_store, safe_url, storable, store_run
 from summitry.errors import MechanismSetupError
 from summitry.formats import load_scenario
-from summitry.model import Outcome, Scenario, finite_or_none, plain_value
-from summitry.protocols import Event, Trace, make_mechanism, run
-from summitry.protocols.state import deadline_for
+
+if TYPE_CHECKING:  # the agents, protocols and model (numpy) are imported when a run starts: --help stays quick
+    from summitry.model import Outcome, Scenario
+    from summitry.protocols import Event, Trace
 
 __all__ = ["RunOutputs", "negotiate_command", "result_payload", "run_and_show", "show_event", "show_result"]
 
@@ -91,6 +91,10 @@ def run_and_show(
     digest; with ``outputs.embed`` it holds the scenario itself. With ``outputs.store`` the
     trace is also stored as a session there (the store is opened before the run).
     """
+    from summitry.agents import negotiator_from_text
+    from summitry.protocols import make_mechanism, run
+    from summitry.protocols.state import deadline_for
+
     trace_file, plot, as_json, embed = outputs.trace_file, outputs.plot, outputs.as_json, outputs.embed
     if seed < 0:
         raise MechanismSetupError(f"--seed: expected an integer >= 0, got {seed}")
@@ -144,6 +148,8 @@ def run_and_show(
 
 def _labels(agents: str, scenario: Scenario, protocol: str) -> list[str]:
     """Return one agent text per party (as written: a trace records it so that --rerun rebuilds it)."""
+    from summitry.agents import REGISTRY
+
     names = [a.strip() for a in agents.split(",") if a.strip()]
     for name in names:
         spec = REGISTRY.get(name.split(":", 1)[0].strip())
@@ -243,6 +249,7 @@ def result_payload(trace: Trace, scenario: Scenario) -> dict[str, Any]:
     without a discount); ``distance_space`` names the space the distances are measured in.
     """
     from summitry.analysis import DISTANCE_SPACE, analyze, result_metrics
+    from summitry.model import finite_or_none
 
     result = trace.result
     assert result is not None  # reason: only finished traces are summarised
@@ -268,6 +275,8 @@ def _count(n: int, noun: str) -> str:
 
 
 def _outcome_dict(scenario: Scenario, outcome: Outcome) -> dict[str, Any]:
+    from summitry.model import plain_value
+
     return {name: plain_value(value) for name, value in zip(scenario.space.issue_names, outcome, strict=True)}
 
 
