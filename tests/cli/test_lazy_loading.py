@@ -166,6 +166,7 @@ QUICK_HELP = (
     "agents",
     "negotiate",
     "mediate",
+    "session",
 )
 """Commands whose ``--help`` loads no numpy, pydantic or PyYAML."""
 
