@@ -22,15 +22,15 @@ def free_port() -> int:
 class Server:
     """A `summitry serve` process on a database and a port, started and killed on request."""
 
-    def __init__(self, db: str, port: int, log: Path) -> None:
-        self.db, self.port, self.log = db, port, log
+    def __init__(self, db: str, port: int, log: Path, extra: tuple[str, ...] = ()) -> None:
+        self.db, self.port, self.log, self.extra = db, port, log, extra
         self.url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "summitry", "serve", "--db", self.db, "--port", str(self.port)],
+                [sys.executable, "-m", "summitry", "serve", "--db", self.db, "--port", str(self.port), *self.extra],
                 stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -59,8 +59,9 @@ class Server:
                 self.process.wait(timeout=15)
 
 
-def serving(db: str, tmp_path: Path) -> Iterator[Server]:
-    server = Server(db, free_port(), tmp_path / "serve.log")
+def serving(db: str, tmp_path: Path, *extra: str) -> Iterator[Server]:
+    """Yield a started server on ``db`` (``extra``: more ``summitry serve`` options), stopped afterwards."""
+    server = Server(db, free_port(), tmp_path / "serve.log", extra)
     server.start()
     try:
         yield server

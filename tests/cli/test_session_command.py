@@ -151,3 +151,16 @@ def test_an_unreachable_server_and_a_wrong_token_are_one_error_line(server: Serv
     )  # fmt: skip
     refused = runner.invoke(app, ["session", "export", server.url, created["id"], "--token", created["observer_token"]])
     assert refused.exit_code == 2 and "403 the trace holds every party's utilities" in refused.stderr
+
+
+def test_a_server_with_an_admin_key_creates_sessions_for_that_key_only(tmp_path: Path) -> None:
+    args = ["session", "create", "", "--scenario", "hanoi-deal", "--party", "dprk=human", "--party", "usa=human"]
+    for keyed in serving(f"sqlite:///{tmp_path / 'keyed.db'}", tmp_path, "--admin-key", "k3y-for-tests"):
+        args[2] = keyed.url
+        refused = runner.invoke(app, args)
+        assert refused.exit_code == 2 and "401 this server creates sessions for its admin key only" in refused.stderr
+        wrong = runner.invoke(app, [*args, "--admin-key", "not-the-key"])
+        assert wrong.exit_code == 2 and "401" in wrong.stderr
+        assert runner.invoke(app, [*args, "--admin-key", "k3y-for-tests", "--json"]).exit_code == 0
+        from_env = runner.invoke(app, [*args, "--json"], env={"SUMMITRY_ADMIN_KEY": "k3y-for-tests"})
+        assert from_env.exit_code == 0 and "admin_token" in json.loads(from_env.stdout)
