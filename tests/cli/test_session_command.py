@@ -129,6 +129,8 @@ def test_a_scenario_file_is_uploaded_and_its_session_replays_anywhere(server: Se
         (["--party", "dprk=envoy:boulware", "--party", "usa=human"], r"only an agent takes a name after a colon"),
         (["--party", "dprk=agent:nobody", "--party", "usa=human"], r"400 parties\.dprk\.agent: .*nobody"),
         ([], r"^error: --party: give one per party"),
+        (["--scenario", "nowhere/deal.yaml", "--party", "dprk=human"], r"^error: --scenario: no such file or folder"),
+        (["--scenario", "hanoi-lunch", "--party", "dprk=human"], r"422 scenario: no shipped scenario 'hanoi-lunch'"),
     ],
 )
 def test_refusals_are_one_error_line_and_exit_2(server: Server, args: list[str], message: str) -> None:

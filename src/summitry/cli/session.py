@@ -56,6 +56,8 @@ def _scenario(ref: str) -> Any:
     """Return the ``scenario`` field: a shipped name as it is, a file or folder as its native document."""
     path = Path(ref).expanduser()
     if not path.exists():
+        if "/" in ref or path.suffix.lower() in (".yaml", ".yml", ".json", ".xml"):
+            raise fail(f"--scenario: no such file or folder: {ref}")
         return ref  # a shipped name; the server says which ones it has if it is not one
     from summitry.formats import load_scenario, scenario_to_document
 
