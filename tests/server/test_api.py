@@ -340,3 +340,14 @@ def test_a_session_cannot_make_the_server_import_a_file_or_module(client: TestCl
     assert not marker.exists()
     accepted = {"dprk": {"kind": "human"}, "usa": {"kind": "agent", "agent": "boulware:exponent=0.2"}}
     assert client.post("/api/sessions", json={"scenario": "hanoi-deal", "parties": accepted}).status_code == 201
+
+
+def test_tokens_and_session_ids_never_begin_with_a_dash() -> None:
+    """A token or id read as an option (`export URL -Mx…`) would break the CLI one time in 64."""
+    from summitry.server.tokens import TOKEN_BYTES, new_session_id, new_token
+
+    tokens = [new_token() for _ in range(3000)]
+    ids = [new_session_id() for _ in range(3000)]
+    assert not [t for t in tokens if t.startswith("-")] and not [i for i in ids if i.startswith("-")]
+    assert min(len(t) for t in tokens) >= TOKEN_BYTES * 4 // 3  # still 256 bits of URL-safe text
+    assert len(set(tokens)) == len(tokens) and len(set(ids)) == len(ids)

@@ -34,13 +34,24 @@ class Access:
 
 
 def new_token() -> str:
-    """Return a fresh random token (URL-safe text, 256 bits)."""
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    """Return a fresh random token (URL-safe text, 256 bits).
+
+    A token never begins with ``-``, so that it can follow ``--token`` (or stand alone) on a
+    command line without being read as an option; the redraw costs well under a bit.
+    """
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    while token.startswith("-"):
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+    return token
 
 
 def new_session_id() -> str:
-    """Return a fresh session id (URL-safe text, 96 random bits; not a secret)."""
-    return secrets.token_urlsafe(12)
+    """Return a fresh session id (24 hex digits, 96 random bits; not a secret).
+
+    Hex, so that an id never begins with ``-`` and is read as an argument, not an option, by
+    ``summitry session export URL ID``.
+    """
+    return secrets.token_hex(12)
 
 
 def hash_token(token: str) -> str:
