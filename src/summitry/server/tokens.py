@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["Access", "hash_token", "new_session_id", "new_token", "parse_bearer", "same_hash"]
@@ -37,21 +38,25 @@ def new_token() -> str:
     """Return a fresh random token (URL-safe text, 256 bits).
 
     A token never begins with ``-``, so that it can follow ``--token`` (or stand alone) on a
-    command line without being read as an option; the redraw costs well under a bit.
+    command line without being read as an option; redrawing those costs well under a bit.
     """
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    while token.startswith("-"):
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-    return token
+    return _not_an_option(lambda: secrets.token_urlsafe(TOKEN_BYTES))
+
+
+def _not_an_option(draw: Callable[[], str]) -> str:
+    text = draw()
+    while text.startswith("-"):
+        text = draw()
+    return text
 
 
 def new_session_id() -> str:
-    """Return a fresh session id (24 hex digits, 96 random bits; not a secret).
+    """Return a fresh session id (16 URL-safe characters, 96 random bits; not a secret).
 
-    Hex, so that an id never begins with ``-`` and is read as an argument, not an option, by
-    ``summitry session export URL ID``.
+    Never beginning with ``-``, so that ``summitry session export URL ID`` reads it as an
+    argument, not an option.
     """
-    return secrets.token_hex(12)
+    return _not_an_option(lambda: secrets.token_urlsafe(12))
 
 
 def hash_token(token: str) -> str:
