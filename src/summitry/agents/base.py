@@ -72,6 +72,8 @@ class Negotiator:
         self._negated: npt.NDArray[np.float64] = np.zeros(0)
         self._by_index: npt.NDArray[np.float64] | None = None
         self._utility_memo: dict[Outcome, float] = {}
+        self._last_valued: object = None  # the last outcome valued, and its value
+        self._last_value = 0.0
         self._outcome_memo: dict[int, Outcome] = {}  # outcome index -> outcome, for the outcomes it offers
         self._last_offer: Offer | None = None
         self._worst_acceptable: float | None = None
@@ -102,6 +104,7 @@ class Negotiator:
         self._by_index = prepared.by_index
         self._utility_memo = {}
         self._outcome_memo = {}
+        self._last_valued = None
         self._last_offer = None
         self._worst_acceptable = None
         self._reservation = float(view.reservation_value)
@@ -230,6 +233,8 @@ class Negotiator:
 
     def utility_of(self, outcome: Outcome) -> float:
         """Return this party's (undiscounted) utility of ``outcome``."""
+        if outcome is self._last_valued:  # the same tuple again (a standing offer is read twice a turn)
+            return self._last_value
         memo = self._utility_memo
         value = memo.get(outcome)
         if value is None:
@@ -238,6 +243,8 @@ class Negotiator:
             else:
                 value = float(self.view.utility(outcome))
             memo[outcome] = value
+        if type(outcome) is tuple:
+            self._last_valued, self._last_value = outcome, value
         return value
 
     def index_of(self, outcome: Outcome) -> int:
