@@ -73,6 +73,7 @@ class Negotiator:
         self._by_index: npt.NDArray[np.float64] | None = None
         self._utility_memo: dict[Outcome, float] = {}
         self._last_valued: object = None  # the last outcome valued, and its value
+        self._votes: tuple[Vote, Vote] | None = None
         self._last_value = 0.0
         self._outcome_memo: dict[int, Outcome] = {}  # outcome index -> outcome, for the outcomes it offers
         self._last_offer: Offer | None = None
@@ -150,7 +151,10 @@ class Negotiator:
             return self._act_offer(observation)
         party = self.view.party
         if request is Request.VOTE:
-            return Vote(party=party, accept=bool(self.vote(observation)))
+            votes = self._votes  # actions are immutable: the same two Vote objects every time
+            if votes is None or votes[0].party != party:
+                votes = self._votes = (Vote(party=party, accept=False), Vote(party=party, accept=True))
+            return votes[bool(self.vote(observation))]
         if request is Request.AMEND:
             return Amend(party=party, changes=dict(self.amend(observation)))
         approve = bool(self.approve(observation))

@@ -49,6 +49,7 @@ __all__ = ["Mediation"]
 _AMEND: tuple[type, ...] = (Amend, EndNegotiation)
 _VOTE: tuple[type, ...] = (Vote, Accept, Reject, EndNegotiation)
 _TRIES = 64
+_TRIED_LIMIT = 1 << 16
 
 
 class Mediation(MechanismCore):
@@ -95,6 +96,12 @@ class Mediation(MechanismCore):
         self._turn = 0
         self._votes: list[str] = []
         self._edits: list[tuple[str, dict[str, Value]]] = []
+        # the mediator's fixed facts about the space, and what it has learnt of outcomes it tried
+        self._cards = np.asarray(self._space.cardinalities, dtype=np.int64)
+        self._movable = np.flatnonzero(self._cards > 1)
+        self._draft_of_levels: Outcome | None = None
+        self._draft_levels = np.zeros(0, dtype=np.int64)
+        self._tried: dict[int, Outcome | None] = {}  # index -> the outcome if allowed, else None
 
     def settings(self) -> dict[str, Any]:
         """Return the settings that rebuild this mechanism (plain JSON values)."""
@@ -261,12 +268,13 @@ class Mediation(MechanismCore):
 
     def _neighbour(self) -> Outcome:
         """Return a feasible draft differing from the current one on one or two issues."""
-        space = self._space
-        cards = np.asarray(space.cardinalities, dtype=np.int64)
-        movable = np.flatnonzero(cards > 1)
+        space, cards, movable = self._space, self._cards, self._movable
         if movable.size == 0:
             return self._draft
-        base = space.levels([space.index_of(self._draft)])[0]
+        if self._draft is not self._draft_of_levels:  # the draft's levels, once per draft
+            self._draft_levels = space.levels([space.index_of(self._draft)])[0]
+            self._draft_of_levels = self._draft
+        base = self._draft_levels
         if self.annealing:
             t = self._relative(self._round, self._time)
             bold = self._rng.random() < 1.0 - t
@@ -279,8 +287,14 @@ class Mediation(MechanismCore):
                 new = int(self._rng.integers(0, cards[issue] - 1))
                 levels[issue] = new + 1 if new >= levels[issue] else new
             index = int(space.index_of_levels(levels)[0])
-            if self._allowed(np.array([index]))[0]:
-                return space.outcome(index)
+            if index in self._tried:
+                found = self._tried[index]
+            else:  # each outcome is checked and built once
+                if len(self._tried) >= _TRIED_LIMIT:
+                    self._tried.clear()
+                found = self._tried[index] = space.outcome(index) if self._allowed(np.array([index]))[0] else None
+            if found is not None:
+                return found
         return self._draft
 
     def _allowed(self, indices: np.ndarray) -> np.ndarray:
