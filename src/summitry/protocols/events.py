@@ -201,6 +201,14 @@ class Trace:
         for event in events:
             self.append(event)
 
+    def extend_unchecked(self, events: tuple[Event, ...] | list[Event]) -> None:
+        """Append events that are known to be the next ones, in order (``run`` with a built-in mechanism).
+
+        The caller vouches for what :meth:`extend` would check: the trace is not finished and
+        the events' indices follow on from the last one.
+        """
+        self._events.extend(events)
+
     def finish(self, result: Result, *, omitted: int = 0) -> None:
         """Record the result (and how many events the run did not keep); a trace is finished once.
 

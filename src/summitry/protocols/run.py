@@ -12,11 +12,10 @@ from summitry.errors import MechanismSetupError
 from summitry.model import Scenario
 
 from ._machine import MechanismCore
-from .actions import Action
 from .base import Mechanism, NegotiatorProtocol
 from .clock import Clock
 from .events import Event, Trace, TraceHeader
-from .policy import Failure, apply_transition, call_negotiator, start_negotiator
+from .policy import Failure, apply_action, apply_transition, call_negotiator, start_negotiator
 from .registry import make_mechanism
 from .state import Status, deadline_for
 
@@ -80,8 +79,14 @@ def run(
         )
     )
 
+    # a built-in mechanism (its step, next_party and status not redefined by a subclass) is
+    # driven through its transition, which gives the step's events without building a
+    # StepResult; its events are numbered in order, so the trace takes them without checking
+    builtin = isinstance(mechanism, MechanismCore) and all(
+        getattr(type(mechanism), name) is getattr(MechanismCore, name) for name in ("step", "next_party", "status")
+    )
     forgetter = None if keep_events else _Forgetter(mechanism, negotiators, on_event)
-    record = _recorder(trace, on_event) if forgetter is None else forgetter
+    record = _recorder(trace, on_event, checked=not builtin) if forgetter is None else forgetter
     record(mechanism.events)
     rngs = negotiator_rngs(seed, len(parties))
     by_party = dict(zip(parties, negotiators, strict=True))
@@ -93,32 +98,38 @@ def run(
             return trace
     time_limit = mechanism.time_limit
     observe, fail = mechanism.observe, mechanism.fail
-    # a built-in mechanism's transition gives the step's events without building a StepResult
-    # (not when a subclass redefines step: then its step is what applies an action)
-    transition: Callable[[Action], tuple[Event, ...]]
-    if isinstance(mechanism, MechanismCore) and type(mechanism).step is MechanismCore.step:
+    if isinstance(mechanism, MechanismCore) and builtin:
         transition = mechanism._transition
+        while mechanism._status is Status.RUNNING:  # the loop below, with the properties read directly
+            turn = parties[mechanism._turn]
+            action = call_negotiator(by_party[turn], observe(turn), time_limit=time_limit, clock=clock)
+            events = action if isinstance(action, Failure) else apply_transition(transition, action)
+            if isinstance(events, Failure):
+                events = fail(turn, events.reason, events.detail).events
+            record(events)
     else:
-        transition = _events_of(mechanism)
-    status = mechanism.status
-    while status is Status.RUNNING:
-        turn = mechanism.next_party
-        assert turn is not None  # reason: a running mechanism always names who acts next
-        action = call_negotiator(by_party[turn], observe(turn), time_limit=time_limit, clock=clock)
-        events = action if isinstance(action, Failure) else apply_transition(transition, action)
-        if isinstance(events, Failure):
-            events = fail(turn, events.reason, events.detail).events
-        record(events)
         status = mechanism.status
+        while status is Status.RUNNING:
+            acting = mechanism.next_party
+            assert acting is not None  # reason: a running mechanism always names who acts next
+            action = call_negotiator(by_party[acting], observe(acting), time_limit=time_limit, clock=clock)
+            result = action if isinstance(action, Failure) else apply_action(mechanism, action)
+            if isinstance(result, Failure):
+                result = fail(acting, result.reason, result.detail)
+            record(result.events)
+            status = result.status
     trace.finish(mechanism.result(), omitted=0 if forgetter is None else forgetter.seen)
     return trace
 
 
-def _recorder(trace: Trace, on_event: Callable[[Event], None] | None) -> Callable[[tuple[Event, ...]], None]:
-    """Return what records a step's events: into the trace, then to ``on_event``."""
+def _recorder(
+    trace: Trace, on_event: Callable[[Event], None] | None, *, checked: bool
+) -> Callable[[tuple[Event, ...]], None]:
+    """Return what records a step's events: into the trace (checking their numbering), then to ``on_event``."""
+    extend = trace.extend if checked else trace.extend_unchecked
     if on_event is None:
-        return trace.extend  # nothing to notify: no extra call layer
-    extend, notify = trace.extend, on_event
+        return extend  # nothing to notify: no extra call layer
+    notify = on_event
 
     def record(events: tuple[Event, ...]) -> None:
         extend(events)
@@ -154,16 +165,6 @@ class _Forgetter:
 
 _FORGET_EVERY = 4096
 """Events a run that keeps none lets its mechanism hold before it asks it to forget them."""
-
-
-def _events_of(mechanism: Mechanism) -> Callable[[Action], tuple[Event, ...]]:
-    """Return a mechanism's step reduced to the events it appends."""
-    step = mechanism.step
-
-    def transition(action: Action) -> tuple[Event, ...]:
-        return step(action).events
-
-    return transition
 
 
 def _name(negotiator: NegotiatorProtocol) -> str:
