@@ -8,9 +8,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
-from ._sessions import act, bearer, create, first_offer
+from ._sessions import act, bearer, create, first_offer, state
 
 
 def run_apart(coroutine: Any) -> Any:
@@ -76,3 +77,26 @@ def test_while_an_action_is_being_written_the_events_show_the_state_before_it(cl
     after = client.get(url, headers=observer).json()
     assert after["status"] != "running" and after["last_index"] > before["last_index"]
     assert after["events"][: len(before["events"])] == before["events"]
+
+
+def test_an_action_whose_write_fails_is_not_kept_and_can_be_sent_again(client: TestClient) -> None:
+    session = create(client)
+    group_commit = client.app.state.hub.store._appends  # type: ignore[attr-defined]
+    write = group_commit._write
+
+    def failing_write(group: Any) -> None:
+        raise OSError("disk full")
+
+    group_commit._write = failing_write
+    offer = {"kind": "offer", "outcome": first_offer(client, session, "dprk")}
+    with pytest.raises(OSError, match="disk full"):  # the test client raises what the server met
+        act(client, session, "dprk", offer, key="first-try")
+    group_commit._write = write
+    seen = state(client, session, session["observer_token"])
+    assert seen["next_party"] == "dprk" and seen["last_index"] == 0  # memory did not run ahead of the store
+    answer = act(client, session, "dprk", offer, key="first-try")  # the same key: applied now, once
+    assert answer.status_code == 200 and "Idempotent-Replayed" not in answer.headers
+    again = act(client, session, "dprk", offer, key="first-try")
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json() == answer.json()
+    hub = client.app.state.hub  # type: ignore[attr-defined]
+    assert hub.store.verify(session["id"]) == hub.live(session["id"]).head
