@@ -112,3 +112,22 @@ def test_an_uploaded_three_party_scenario_replays_from_the_trace_alone(client: T
     again = replayed(client, session, tmp_path)
     the_same(final, again)
     assert again["scenario"] == "trio"
+
+
+def test_the_log_checks_out_by_the_recipe_of_docs_protocol_md(client: TestClient) -> None:
+    """sha256(canonical JSON of {**record, "prev": "sha256:" + previous}) == hash, from 64 zeros, letters included."""
+    import hashlib
+
+    session = create(client, rounds=3, parties={"dprk": {"kind": "human"}, "usa": {"kind": "agent"}})
+    letter(client, session, "dprk", ["usa"], "A private word.")
+    act(client, session, "dprk", {"kind": "end"})
+    lines = client.get(f"/api/sessions/{session['id']}/log", headers=bearer(session["admin_token"])).text.splitlines()
+    previous = "0" * 64
+    for line in lines:
+        item = json.loads(line)
+        sealed = {**item["record"], "prev": "sha256:" + previous}
+        canonical = json.dumps(sealed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert hashlib.sha256(canonical.encode("utf-8")).hexdigest() == item["hash"]
+        previous = item["hash"]
+    kinds = [json.loads(line)["record"]["kind"] for line in lines]
+    assert "letter" in kinds and "A private word." not in "".join(lines)
