@@ -26,11 +26,13 @@ the fastest's, per case.
 
 Run: ``.venv/bin/python benchmarks/long_run_bench.py`` (all sizes; the 10^6-round Bayesian
 run takes minutes) or e.g. ``--rounds 1000,10000,100000 --cases hardliner-2 --keep none``.
+``--no-gc`` switches Python's cycle collector off in the timed processes, to see its share.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -104,10 +106,10 @@ def one(case: str, rounds: int | None, seconds: float | None, keep: bool) -> dic
     }
 
 
-def _child(case: str, rounds: int | None, seconds: float | None, keep: str) -> dict[str, Any]:
+def _child(case: str, rounds: int | None, seconds: float | None, keep: str, no_gc: bool) -> dict[str, Any]:
     command = [
         sys.executable, __file__, "--one", case, "--rounds", str(rounds or 0), "--seconds", str(seconds or 0),
-        "--keep", keep,
+        "--keep", keep, *(["--no-gc"] if no_gc else []),
     ]  # fmt: skip
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
@@ -128,10 +130,15 @@ def main() -> None:
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--deadlines", default="2,8", help="wall-clock deadlines (s) for hardliner-2")
     parser.add_argument("--keep", default="trace", help="trace, none, or both (comma-separated)")
+    parser.add_argument(
+        "--no-gc", action="store_true", help="switch Python's cycle collector off in the timed processes"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, default=0.0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
+        if args.no_gc:
+            gc.disable()
         rounds = int(args.rounds) or None
         print(json.dumps(one(args.one, rounds, args.seconds or None, args.keep == "trace")))
         return
@@ -147,12 +154,12 @@ def main() -> None:
         for keep in keeps:
             for rounds in sizes:
                 load = os.getloadavg()[0]
-                row = _child(case, rounds, None, keep)
+                row = _child(case, rounds, None, keep, args.no_gc)
                 flat.setdefault(f"{case}, kept: {keep}", []).append(row["rate"])
                 print(_row(case, f"{rounds:,}", row)[:-1] + f"| {load:.1f} |", flush=True)
     for seconds in [float(s) for s in args.deadlines.split(",") if s]:
         load = os.getloadavg()[0]
-        row = _child("hardliner-2", None, seconds, keeps[0])
+        row = _child("hardliner-2", None, seconds, keeps[0], args.no_gc)
         flat.setdefault("hardliner-2 by seconds", []).append(row["rate"])
         print(_row(f"hardliner-2, {seconds:g} s deadline", "—", row)[:-1] + f"| {load:.1f} |", flush=True)
     print()
