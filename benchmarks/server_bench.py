@@ -18,7 +18,8 @@ before and after. The knee is the first N whose p99 passes 100 ms.
 
 Run: ``.venv/bin/python benchmarks/server_bench.py --store sqlite --sessions 10 50 100 200 --rounds 20``
 (``--profile FILE`` writes the server's cProfile stats, all threads; ``--wrap 'py-spy record
--o F --'`` runs the server under a sampling profiler).
+-o F --'`` runs the server under a sampling profiler; ``--floor`` measures only the framework:
+the server CPU per request of a constant route in FastAPI and in a bare ASGI app, same client).
 """
 
 from __future__ import annotations
@@ -77,6 +78,33 @@ finally:
             except TypeError:  # a thread that never ran anything
                 pass
         stats.dump_stats(sys.argv[3])
+"""
+
+FLOOR_CODE = """
+import sys, uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+ANSWER = {"events": [], "status": "running", "next_party": "usa"}
+if sys.argv[2] == "fastapi":
+    app = FastAPI(telemetry={"tracing": False, "metrics": False, "logs": False})
+
+    @app.get("/api/sessions/{session_id}/events")
+    async def events(session_id: str, request: Request, after: int = -1, wait: float = 0.0) -> JSONResponse:
+        return JSONResponse(ANSWER)
+else:
+    import json
+    BODY = json.dumps(ANSWER).encode()
+
+    async def app(scope, receive, send):
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": BODY})
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
 
 
@@ -299,6 +327,41 @@ def drop_postgres(name: str) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def floor(requests: int = 5000, connections: int = 20) -> None:
+    """Print the server CPU per request of a constant route: FastAPI, and a bare ASGI app, on uvicorn."""
+    for kind in ("fastapi", "asgi"):
+        port = free_port()
+        process = subprocess.Popen([sys.executable, "-c", FLOOR_CODE, str(port), kind])
+        try:
+            for _ in range(600):
+                try:
+                    httpx.get(f"http://127.0.0.1:{port}/api/sessions/x/events", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            pool = [Connection("127.0.0.1", port) for _ in range(connections)]
+
+            async def load(pool: list[Connection] = pool) -> None:
+                async def one(connection: Connection) -> None:
+                    for _ in range(requests // connections):
+                        await connection.request("GET", "/api/sessions/abc/events?after=3&wait=0")
+                    await connection.close()
+
+                await asyncio.gather(*(one(c) for c in pool))
+
+            before, load_before = cpu_seconds(process.pid), os.getloadavg()[0]
+            asyncio.run(load())
+            used = cpu_seconds(process.pid) - before
+            print(
+                f"floor {kind:8} server CPU per request {1000 * used / requests:.3f} ms "
+                f"load={load_before:.2f}->{os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
@@ -306,7 +369,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--profile", help="write the server's cProfile stats to PROFILE.N (one file per N)")
     parser.add_argument("--wrap", default="", help="run the server under this command (e.g. 'py-spy record -o F --')")
+    parser.add_argument("--floor", action="store_true", help="only measure a constant route (FastAPI; bare ASGI)")
     args = parser.parse_args()
+    if args.floor:
+        floor()
+        return
     for n in args.sessions:
         folder = tempfile.mkdtemp(prefix="summitry-bench-")
         pg_name = None
