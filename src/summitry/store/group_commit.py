@@ -108,18 +108,23 @@ class GroupCommit(Generic[T]):
             self._condition.notify()
 
     def _run(self) -> None:
-        while True:
-            with self._condition:
-                if not self._queue:
-                    self._condition.wait(_LINGER)
+        try:
+            while True:
+                with self._condition:
                     if not self._queue:
-                        self._writer = None
-                        return
-                group, self._queue = self._queue[: self._max_group], self._queue[self._max_group :]
-            try:
-                self._write_group(group)
-            finally:
-                self._acknowledge(group)
+                        self._condition.wait(_LINGER)
+                        if not self._queue:
+                            self._writer = None
+                            return
+                    group, self._queue = self._queue[: self._max_group], self._queue[self._max_group :]
+                try:
+                    self._write_group(group)
+                finally:
+                    self._acknowledge(group)
+        finally:  # ended by something other than idleness: let the next change start a writer
+            with self._condition:
+                if self._writer is threading.current_thread():
+                    self._writer = None
 
     def _write_group(self, group: list[Pending[T]]) -> None:
         try:
