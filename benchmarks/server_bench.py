@@ -29,6 +29,7 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -393,6 +394,7 @@ def main() -> None:
             process.wait(timeout=60)
             if pg_name is not None:
                 drop_postgres(pg_name)
+            shutil.rmtree(folder, ignore_errors=True)
         per_commit = "" if row["per_commit"] is None else f" actions/commit={row['per_commit']:.1f}"
         print(
             f"{args.store:10} sessions={row['sessions']:4d} actions={row['actions']:6d} "
