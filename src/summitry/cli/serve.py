@@ -7,6 +7,7 @@ import typer
 from summitry import __version__
 from summitry.cli import app
 from summitry.cli._render import console, handles_errors
+from summitry.cli._store import safe_url
 
 __all__ = ["serve_command"]
 
@@ -37,18 +38,8 @@ def serve_command(
     open_sessions = len(store.sessions(status="running", source="server"))
     application = create_app(ServerSettings(database_url=db, admin_key=admin_key), store=store)
     console.print(
-        f"summitry {__version__} serving http://{host}:{port} (store {_safe(db)}, schema {revision}, "
+        f"summitry {__version__} serving http://{host}:{port} (store {safe_url(db)}, schema {revision}, "
         f"{open_sessions} open session(s) to resume); Ctrl+C stops it",
         markup=False,
     )
     uvicorn.run(application, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
-
-
-def _safe(url: str) -> str:
-    """Return ``url`` without a password."""
-    head, sep, tail = url.partition("://")
-    if "@" in tail:
-        credentials, _, rest = tail.rpartition("@")
-        user = credentials.split(":", 1)[0]
-        return f"{head}{sep}{user}@{rest}"
-    return url
