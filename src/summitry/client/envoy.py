@@ -23,6 +23,7 @@ import httpx
 from summitry._rng import make_rng
 from summitry.errors import EnvoyError
 from summitry.formats import scenario_from_document
+from summitry.model import plain_value
 from summitry.protocols import (
     Accept,
     Action,
@@ -132,7 +133,7 @@ def action_body(action: Action, issues: Sequence[str]) -> dict[str, Any]:
     if isinstance(action, Offer):
         outcome = action.outcome
         values = outcome if isinstance(outcome, Mapping) else dict(zip(issues, outcome, strict=True))
-        return {"kind": "offer", "outcome": {k: _plain(v) for k, v in values.items()}}
+        return {"kind": "offer", "outcome": {k: plain_value(v) for k, v in values.items()}}
     if isinstance(action, Accept):
         return {"kind": "accept"}
     if isinstance(action, Reject):
@@ -142,7 +143,7 @@ def action_body(action: Action, issues: Sequence[str]) -> dict[str, Any]:
     if isinstance(action, Vote):
         return {"kind": "vote", "approve": bool(action.accept)}
     if isinstance(action, Amend):
-        return {"kind": "amend", "outcome": {k: _plain(v) for k, v in dict(action.changes).items()}}
+        return {"kind": "amend", "outcome": {k: plain_value(v) for k, v in dict(action.changes).items()}}
     raise EnvoyError(f"the negotiator returned {type(action).__name__}, not an action")
 
 
@@ -378,7 +379,3 @@ def _error_of(response: httpx.Response) -> str:
     except ValueError:
         return response.text[:200]
     return str(body.get("error", body)) if isinstance(body, dict) else str(body)[:200]
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value

@@ -21,11 +21,10 @@ Value = Union[str, int, float]
 
 
 def plain_value(value: Value) -> Value:
-    """Return ``value`` as a plain Python ``int``/``float``/``str`` (numpy scalars unwrapped, for JSON)."""
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
+    """Return ``value`` as a plain Python ``int``/``float``/``str`` (any numpy scalar unwrapped, for JSON)."""
+    if isinstance(value, np.generic):
+        plain: Value = value.item()
+        return plain
     return value
 
 

@@ -37,7 +37,7 @@ from summitry.errors import SummitryError
 from summitry.formats.loading import load_scenario, shipped_scenarios
 from summitry.formats.native import loads_native, scenario_from_document, scenario_to_document
 from summitry.formats.roadmap_files import catalogue_names, load_catalogue
-from summitry.model import Scenario
+from summitry.model import Scenario, plain_value
 from summitry.roadmap import commitments_for, plan
 
 __all__ = ["MAX_UPLOAD_BYTES", "MAX_UPLOAD_OUTCOMES", "router"]
@@ -226,13 +226,9 @@ def _public_summary(scenario: Scenario) -> dict[str, Any]:
         "seconds": scenario.seconds,
         "parties": list(scenario.party_names),
         "issues": [
-            {"name": issue.name, "values": [_plain(v) for v in issue.values]} for issue in scenario.space.issues
+            {"name": issue.name, "values": [plain_value(v) for v in issue.values]} for issue in scenario.space.issues
         ],
     }
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value
 
 
 def _read_upload(filename: str, body: bytes) -> Scenario:

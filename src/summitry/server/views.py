@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from summitry.formats.native import scenario_to_document
-from summitry.model import Scenario
+from summitry.model import Scenario, plain_value
 from summitry.protocols import Request
 
 from .runtime import LiveSession
@@ -63,7 +63,7 @@ def outcome_view(scenario: Scenario, outcome: Sequence[Any] | None) -> dict[str,
     """Return an outcome as ``{issue: value}`` (None stays None)."""
     if outcome is None:
         return None
-    return {name: _plain(value) for name, value in zip(scenario.space.issue_names, outcome, strict=False)}
+    return {name: plain_value(value) for name, value in zip(scenario.space.issue_names, outcome, strict=False)}
 
 
 def entry_view(
@@ -173,7 +173,3 @@ def _public_scenario(live: LiveSession) -> dict[str, Any]:
     if public is None:  # the same for the whole session: built once (read-only, shared by the answers)
         public = live.cache["public_scenario"] = public_scenario(live.scenario)
     return dict(public)
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value

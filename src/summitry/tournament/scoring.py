@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from summitry.model import finite_or_none
+
 __all__ = [
     "ALPHA",
     "METRICS",
@@ -213,13 +215,13 @@ def scores_json(scores: Scores) -> dict[str, Any]:
         "ranking": [
             {
                 "agent": a.agent,
-                "mean_utility": _plain(a.stats["utility"].mean),
-                "ci95": [_plain(a.stats["utility"].low), _plain(a.stats["utility"].high)],
-                "mean_utility_undiscounted": _plain(a.stats["utility_undiscounted"].mean),
-                "agreement_rate": _plain(a.stats["agreement_rate"].mean),
-                "welfare": _plain(a.stats["welfare"].mean),
-                "pareto_distance": _plain(a.stats["pareto_distance"].mean),
-                "nash_distance": _plain(a.stats["nash_distance"].mean),
+                "mean_utility": finite_or_none(a.stats["utility"].mean),
+                "ci95": [finite_or_none(a.stats["utility"].low), finite_or_none(a.stats["utility"].high)],
+                "mean_utility_undiscounted": finite_or_none(a.stats["utility_undiscounted"].mean),
+                "agreement_rate": finite_or_none(a.stats["agreement_rate"].mean),
+                "welfare": finite_or_none(a.stats["welfare"].mean),
+                "pareto_distance": finite_or_none(a.stats["pareto_distance"].mean),
+                "nash_distance": finite_or_none(a.stats["nash_distance"].mean),
                 "n": a.n,
                 "failures": a.failures,
             }
@@ -312,10 +314,6 @@ def _compare(rows: Rows, better: str, worse: str) -> Comparison:
 
 def _sortable(value: float) -> float:
     return value if math.isfinite(value) else -math.inf
-
-
-def _plain(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
 
 
 def _csv_number(value: float) -> str:
