@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import TypeVar, cast
 
 import numpy as np
 
@@ -32,12 +32,13 @@ from summitry.errors import IllegalActionError
 from .actions import Accept, Action, Amend, EndNegotiation, Offer, Reject, Vote
 from .base import Mechanism, NegotiatorProtocol, StepResult
 from .clock import Clock
-from .events import Event
 from .state import Observation, PrivateView
 
 __all__ = ["Failure", "apply_action", "apply_transition", "call_negotiator", "start_negotiator"]
 
 log = logging.getLogger(__name__)
+
+Applied = TypeVar("Applied")
 
 _ACTION_TYPES = (Offer, Accept, Reject, EndNegotiation, Vote, Amend)
 
@@ -83,16 +84,13 @@ def call_negotiator(
 
 def apply_action(mechanism: Mechanism, action: Action) -> StepResult | Failure:
     """Return the mechanism's step result for ``action``, or a ``Failure`` if it refused it."""
-    try:
-        return mechanism.step(action)
-    except IllegalActionError as exc:
-        return Failure(party=action.party, reason="illegal", detail=str(exc))
+    return apply_transition(mechanism.step, action)
 
 
-def apply_transition(transition: Callable[[Action], tuple[Event, ...]], action: Action) -> tuple[Event, ...] | Failure:
-    """Return the events ``transition(action)`` appended, or a ``Failure`` if the mechanism refused the action.
+def apply_transition(transition: Callable[[Action], Applied], action: Action) -> Applied | Failure:
+    """Return what ``transition(action)`` returns, or a ``Failure`` if the mechanism refused the action.
 
-    ``transition`` is a mechanism's step reduced to the events it appends (what ``run`` needs).
+    ``transition`` is a mechanism's ``step``, or (in ``run``) its step reduced to the events it appends.
     """
     try:
         return transition(action)
