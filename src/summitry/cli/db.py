@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -47,6 +46,7 @@ def export_command(
 ) -> None:
     """Export a stored session as a trace (JSON Lines) that `summitry replay` reads, after checking its hash chain."""
     from summitry.formats.atomic import write_text
+    from summitry.formats.trace_files import event_count
     from summitry.store import SessionStore, make_engine, trace_lines
 
     store = SessionStore(make_engine(db))
@@ -58,5 +58,4 @@ def export_command(
         typer.echo("\n".join(lines))
         return
     write_text(out, "\n".join(lines) + "\n")
-    events = sum(json.loads(line)["type"] == "event" for line in lines)
-    console.print(f"wrote {out}: {events} events of session {session}", markup=False)
+    console.print(f"wrote {out}: {event_count(lines)} events of session {session}", markup=False)

@@ -150,10 +150,10 @@ def export_command(
         typer.echo(text, nl=False)
         return
     from summitry.formats.atomic import write_text
+    from summitry.formats.trace_files import event_count
 
     write_text(out, text)
-    events = sum('"type":"event"' in line for line in text.splitlines())
-    console.print(f"wrote {out}: {events} events of session {session}", markup=False)
+    console.print(f"wrote {out}: {event_count(text.splitlines())} events of session {session}", markup=False)
 
 
 def _call(method: str, url: str, **options: Any) -> httpx.Response:

@@ -48,6 +48,7 @@ from summitry.protocols.state import Status
 __all__ = [
     "FORMAT_VERSION",
     "TraceFile",
+    "event_count",
     "event_record",
     "header_record",
     "read_trace",
@@ -183,6 +184,11 @@ def _check_complete(trace: Trace) -> None:
             f"the trace kept none of its {trace.omitted} events (it was run with keep_events=False): "
             "run it again keeping them to write it"
         )
+
+
+def event_count(lines: Iterable[str]) -> int:
+    """Return how many event records the JSON Lines of a trace hold (what an export reports)."""
+    return sum(json.loads(line).get("type") == "event" for line in lines if line.strip())
 
 
 def trace_from_lines(lines: Iterable[str], source: str = "<trace>") -> Trace:
