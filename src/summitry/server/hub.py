@@ -228,13 +228,8 @@ class Hub:
             except Exception:
                 self._reload(session_id)
                 raise
-            live.commit(entries)
-            if answer is not None:
-                live.keys[(answer.party, answer.key)] = answer
-        if entries:
-            self.notify(session_id)
-        if live.agent_turn():
-            self._schedule(session_id)
+            _keep(live, entries, answer)
+        self._after_change(session_id, live, entries)
         return live, entries
 
     async def change_async(
@@ -275,19 +270,21 @@ class Hub:
                         if self._live.get(session_id) is live:
                             self._live.pop(session_id, None)
                     return
-                live.commit(entries)
-                if answer is not None:
-                    live.keys[(answer.party, answer.key)] = answer
+                _keep(live, entries, answer)
             finally:
                 live.lock.release()
-            if entries:
-                self.notify(session_id)
-            if live.agent_turn():
-                self._schedule(session_id)
+            self._after_change(session_id, live, entries)
 
         written.add_done_callback(finish)
         await asyncio.shield(written)
         return live, entries
+
+    def _after_change(self, session_id: str, live: LiveSession, entries: list[LogEntry]) -> None:
+        """Wake the clients waiting for new entries, and let a built-in agent act if it is its turn."""
+        if entries:
+            self.notify(session_id)
+        if live.agent_turn():
+            self._schedule(session_id)
 
     def _reload(self, session_id: str) -> None:
         with self._guard:
@@ -398,6 +395,13 @@ class Hub:
         live = self.live(session_id)
         start = max(0, after + 1)
         return live.entries[start : start + limit]
+
+
+def _keep(live: LiveSession, entries: list[LogEntry], answer: ActionKey | None) -> None:
+    """Take a committed change into memory: its entries, and the action's idempotency answer."""
+    live.commit(entries)
+    if answer is not None:
+        live.keys[(answer.party, answer.key)] = answer
 
 
 def _wake(waiter: asyncio.Future[None]) -> None:

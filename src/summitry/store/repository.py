@@ -573,16 +573,6 @@ def _record(row: SessionRow) -> SessionRecord:
     )
 
 
-def _entry_values(session_id: str, entry: LogEntry) -> dict[str, Any]:
-    return {
-        "session_id": session_id,
-        "position": entry.position,
-        "kind": entry.kind,
-        "record": _dump(entry.record),
-        "hash": entry.hash,
-    }
-
-
 def _entry_row(session_id: str, entry: LogEntry) -> EntryRow:
     return EntryRow(
         session_id=session_id,
