@@ -10,6 +10,7 @@ import pytest
 
 from summitry.errors import TraceError
 from summitry.formats.trace_files import (
+    event_count,
     read_trace,
     trace_from_lines,
     trace_to_csv,
@@ -48,6 +49,14 @@ def test_jsonl_round_trip_gives_the_same_trace_and_replays(finished, tmp_path) -
     lines = path.read_text().splitlines()
     assert json.loads(lines[0])["type"] == "header" and json.loads(lines[-1])["type"] == "result"
     assert len(lines) == len(trace.events) + 2
+
+
+def test_event_count_counts_the_event_lines_only(finished) -> None:
+    _, trace = finished
+    lines = trace_to_lines(trace)
+    assert event_count(lines) == len(trace.events) > 0
+    assert event_count([*lines, "", "  "]) == len(trace.events)  # a file's trailing newline
+    assert event_count(lines[:1] + lines[-1:]) == 0
 
 
 def test_unfinished_trace_has_no_result_line(finished) -> None:
