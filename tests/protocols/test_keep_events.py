@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import itertools
 
@@ -14,7 +15,7 @@ from summitry.agents import Boulware, make_negotiator, sao_agent_names
 from summitry.errors import HistoryNotKeptError, TraceError
 from summitry.formats.trace_files import trace_to_csv, trace_to_lines
 from summitry.model import Outcome
-from summitry.protocols import Event, FakeClock, Observation, Trace, make_mechanism, run
+from summitry.protocols import Event, FakeClock, Observation, Trace, TraceHeader, make_mechanism, run
 from summitry.protocols import sao as sao_module
 from summitry.protocols.state import OfferHistory
 
@@ -140,3 +141,73 @@ def test_memory_stays_flat_when_no_events_are_kept() -> None:
     assert len(mechanism.events) <= every and len(mechanism.observe("p0").history[-5:]) == 5
     assert len(mechanism._history) <= 2 * sao_module._RECENT_OFFERS + every  # type: ignore[attr-defined]
     assert np.isfinite(mechanism.result().utilities).all()
+
+
+# -- a kept trace packs its older events (so the cycle collector stops walking them) --------------------
+
+_PACK = importlib.import_module("summitry.protocols.events")
+
+
+def _long_runs(parties: int, protocol: str, agents: list[str], rounds: int) -> Trace:
+    mechanism = make_mechanism(protocol, make_scenario(parties), settings={"rounds": rounds}, clock=FakeClock(0, 0.01))
+    return run(mechanism, [make_negotiator(a) for a in agents], seed=5)
+
+
+@pytest.mark.parametrize(
+    ("parties", "protocol", "agents"),
+    [
+        (2, "sao", ["hardliner", "hardliner"]),
+        (3, "sao", ["tit-for-tat", "bayesian", "micro"]),
+        (2, "mediation", ["annealing-voter", "greedy-voter"]),
+    ],
+)
+def test_a_packed_trace_gives_back_the_same_events_and_files(
+    monkeypatch: pytest.MonkeyPatch, parties: int, protocol: str, agents: list[str]
+) -> None:
+    """Packed every 3 events or never: equal events (kinds still EventKind), equal traces, the same files."""
+    monkeypatch.setattr(_PACK, "_PACK_EVERY", 10**9)
+    unpacked = _long_runs(parties, protocol, agents, 300)
+    monkeypatch.setattr(_PACK, "_PACK_EVERY", 3)
+    packed = _long_runs(parties, protocol, agents, 300)
+    assert packed._packed > 0 and unpacked._packed == 0  # type: ignore[attr-defined]
+    assert packed.events == unpacked.events and packed == unpacked
+    assert all(type(e.kind) is type(u.kind) for e, u in zip(packed.events, unpacked.events, strict=True))
+    assert list(trace_to_lines(packed)) == list(trace_to_lines(unpacked))
+    assert trace_to_csv(packed) == trace_to_csv(unpacked)
+
+
+_values = st.one_of(st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=3), st.none())
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(list(_PACK.EventKind)),
+            st.one_of(st.none(), st.tuples(st.text(max_size=2), st.integers())),
+            st.dictionaries(st.text(max_size=3), st.one_of(_values, st.lists(_values, max_size=3)), max_size=3),
+        ),
+        max_size=12,
+    )
+)
+def test_packing_any_events_gives_them_back_equal(specs: list[tuple[object, object, dict[str, object]]]) -> None:
+    events = [
+        Event(index=i, step=i, round=i // 2, time=i / 7, party=None if i % 3 else "p0", kind=k, outcome=o, data=d)
+        for i, (k, o, d) in enumerate(specs)
+    ]
+    trace = Trace(TraceHeader(scenario="s", protocol="sao", parties=("p0", "p1"), agents=(), seed=None))
+    for event in events:
+        trace.append(event)
+    trace._pack()  # type: ignore[attr-defined]
+    assert trace.events == tuple(events)
+    assert [e.kind for e in trace.events] == [e.kind for e in events]
+
+
+def test_a_kept_trace_leaves_the_collector_few_events_to_walk() -> None:
+    """Thousands of events kept, yet only the last few are Event objects (the rest packed tuples it skips)."""
+    mechanism = make_mechanism("sao", make_scenario(), settings={"rounds": 5000})
+    trace = run(mechanism, [make_negotiator("hardliner"), make_negotiator("hardliner")], seed=0)
+    gc.collect()
+    walked = sum(gc.is_tracked(entry) for entry in trace._events)  # type: ignore[attr-defined]
+    assert len(trace.events) == 10_002 and walked < _PACK._PACK_EVERY
+    assert len(mechanism.events) < importlib.import_module("summitry.protocols.run")._LET_GO_EVERY
+    assert trace.events[-1].kind == "timeout" and [e.index for e in trace.events] == list(range(10_002))

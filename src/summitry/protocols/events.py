@@ -144,13 +144,19 @@ class Trace:
     A run that was asked to keep no events (``run(..., keep_events=False)``) returns a trace
     with the header and the result only; ``omitted`` says how many events it did not keep,
     and such a trace cannot be written or replayed.
+
+    A long trace keeps its older events packed as plain tuples of their fields (built back
+    into equal :class:`Event` objects by :attr:`events`): a tuple of plain values is one
+    object Python's cycle collector stops walking, where every kept ``Event`` would be walked
+    at each full collection, a cost per step that grew with the trace.
     """
 
-    __slots__ = ("_events", "_omitted", "_result", "header")
+    __slots__ = ("_events", "_omitted", "_packed", "_result", "header")
 
     def __init__(self, header: TraceHeader, events: tuple[Event, ...] = (), result: Result | None = None) -> None:
         self.header = header
-        self._events: list[Event] = []
+        self._events: list[Event | tuple[Any, ...]] = []  # packed tuples first (``_packed`` of them), then Events
+        self._packed = 0
         self._result: Result | None = None
         self._omitted = 0
         for event in events:
@@ -161,7 +167,10 @@ class Trace:
     @property
     def events(self) -> tuple[Event, ...]:
         """Return the events so far, in order."""
-        return tuple(self._events)
+        events, packed = self._events, self._packed
+        if not packed:
+            return tuple(events)  # type: ignore[arg-type]  # reason: nothing packed yet: all Events
+        return (*map(_unpack, events[:packed]), *events[packed:])  # type: ignore[arg-type]
 
     @property
     def result(self) -> Result | None:
@@ -187,6 +196,8 @@ class Trace:
         if event.index != len(self._events):
             raise TraceError(f"event index: expected {len(self._events)}, got {event.index} ({event.kind})")
         self._events.append(event)
+        if len(self._events) - self._packed >= _PACK_EVERY:
+            self._pack()
 
     def extend(self, events: tuple[Event, ...] | list[Event]) -> None:
         """Append several events in order.
@@ -196,7 +207,7 @@ class Trace:
         """
         size = len(self._events)
         if self._result is None and events and events[0].index == size and events[-1].index == size + len(events) - 1:
-            self._events.extend(events)  # the common case (a mechanism's step): one list call
+            self.extend_unchecked(events)  # the common case (a mechanism's step): one list call
             return
         for event in events:
             self.append(event)
@@ -207,7 +218,16 @@ class Trace:
         The caller vouches for what :meth:`extend` would check: the trace is not finished and
         the events' indices follow on from the last one.
         """
-        self._events.extend(events)
+        kept = self._events
+        kept.extend(events)
+        if len(kept) - self._packed >= _PACK_EVERY:
+            self._pack()
+
+    def _pack(self) -> None:
+        """Pack the events appended since the last packing into tuples of their fields."""
+        kept, start = self._events, self._packed
+        kept[start:] = map(_pack, kept[start:])  # type: ignore[arg-type]  # reason: those are all Events
+        self._packed = len(kept)
 
     def finish(self, result: Result, *, omitted: int = 0) -> None:
         """Record the result (and how many events the run did not keep); a trace is finished once.
@@ -227,7 +247,8 @@ class Trace:
             return NotImplemented
         return (
             self.header == other.header
-            and self._events == other._events
+            and len(self._events) == len(other._events)
+            and self.events == other.events
             and self._result == other._result
             and self._omitted == other._omitted
         )
@@ -237,6 +258,57 @@ class Trace:
             f"Trace({self.header.scenario!r}, {self.header.protocol!r}, {len(self._events)} events, "
             f"result={self._result!r})"
         )
+
+
+_PACK_EVERY = 64
+"""Events a trace holds as ``Event`` objects before it packs them (see :class:`Trace`).
+
+Fewer than the collector's youngest generation holds (700 new objects): an event is packed
+while young, so full collections, which walk every live object of the process, stay as rare
+as in a run that keeps no trace."""
+
+_KINDS: dict[str, EventKind] = {kind.value: kind for kind in EventKind}
+_new = object.__new__
+_SET = tuple(
+    Event.__dict__[name].__set__ for name in ("index", "step", "round", "time", "party", "kind", "outcome", "data")
+)
+
+
+def _pack(event: Event) -> tuple[Any, ...]:
+    """Return an event's fields as a tuple of plain values: the kind as its string, the data as its items.
+
+    The collector stops walking a tuple only when nothing in it is a container other than
+    such a tuple (an empty dict is enough to keep it walked), hence the data's items.
+    """
+    kind = event.kind
+    data = event.data
+    return (
+        event.index,
+        event.step,
+        event.round,
+        event.time,
+        event.party,
+        kind._value_ if type(kind) is EventKind else kind,
+        event.outcome,
+        tuple(data.items()) if data else None,
+    )
+
+
+def _unpack(fields_: tuple[Any, ...]) -> Event:
+    """Return the Event that :func:`_pack` packed (equal to it, field by field; its data a new dict)."""
+    event = _new(Event)
+    s = _SET
+    s[0](event, fields_[0])
+    s[1](event, fields_[1])
+    s[2](event, fields_[2])
+    s[3](event, fields_[3])
+    s[4](event, fields_[4])
+    kind = fields_[5]
+    s[5](event, _KINDS.get(kind, kind))
+    s[6](event, fields_[6])
+    data = fields_[7]
+    s[7](event, {} if data is None else dict(data))
+    return event
 
 
 def action_of(event: Event) -> Action:

@@ -57,6 +57,10 @@ def run(
     turn, as the built-in agents do); then the mechanism keeps only the recent offers.
     Negotiators that do not say are given the whole history.
 
+    With a built-in mechanism, the trace is what keeps the events: the mechanism lets go of
+    its own references to them as the run goes (see ``MechanismCore.forget``), so after ``run``
+    its ``events`` hold only the last few.
+
     Raises:
         MechanismSetupError: the number of negotiators does not match the parties.
     """
@@ -100,6 +104,8 @@ def run(
     observe, fail = mechanism.observe, mechanism.fail
     if isinstance(mechanism, MechanismCore) and builtin:
         transition = mechanism._transition
+        # the trace keeps the events (or nobody does): the mechanism's own copies go now and then
+        kept = mechanism._events
         while mechanism._status is Status.RUNNING:  # the loop below, with the properties read directly
             turn = parties[mechanism._turn]
             action = call_negotiator(by_party[turn], observe(turn), time_limit=time_limit, clock=clock)
@@ -107,6 +113,9 @@ def run(
             if isinstance(events, Failure):
                 events = fail(turn, events.reason, events.detail).events
             record(events)
+            if forgetter is None and len(kept) >= _LET_GO_EVERY:
+                mechanism.forget()
+                kept = mechanism._events
     else:
         status = mechanism.status
         while status is Status.RUNNING:
@@ -165,6 +174,10 @@ class _Forgetter:
 
 _FORGET_EVERY = 4096
 """Events a run that keeps none lets its mechanism hold before it asks it to forget them."""
+
+
+_LET_GO_EVERY = 64
+"""Events a run that keeps its trace lets its mechanism hold too (the trace packs its own; see ``Trace``)."""
 
 
 def _name(negotiator: NegotiatorProtocol) -> str:
