@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,11 @@ class Connection:
                 await asyncio.sleep(0.05 * (attempt + 1))
         raise ConnectionError(f"{method} {path}: the server did not answer")
 
+    async def connect(self) -> None:
+        """Open the connection now (not on the first request, which would then time the connect)."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
     async def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
@@ -215,6 +221,81 @@ async def party(
         last = max(last, answer["events"][-1]["index"])
 
 
+class Stream:
+    """One ``GET .../stream`` (server-sent events over chunked HTTP/1.1) read by hand: messages as (event, data)."""
+
+    def __init__(self, host: str, port: int, path: str, headers: str) -> None:
+        self.host, self.port, self.path, self.headers = host, port, path, headers
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def messages(self) -> AsyncIterator[tuple[str, Any]]:
+        reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.writer.write(f"GET {self.path} HTTP/1.1\r\nHost: {self.host}\r\n{self.headers}\r\n".encode())
+        head = await reader.readuntil(b"\r\n\r\n")
+        if int(head.split(b" ", 2)[1]) != 200 or b"chunked" not in head.lower():
+            raise RuntimeError(f"stream: {head!r}")
+        buffer = b""
+        while True:
+            size = int((await reader.readuntil(b"\r\n"))[:-2], 16)
+            if size == 0:
+                raise RuntimeError("stream: the server ended it")
+            buffer += (await reader.readexactly(size + 2))[:-2]
+            *complete, buffer = buffer.split(b"\n\n")
+            for message in complete:
+                event, data = "message", None
+                for line in message.split(b"\n"):
+                    if line.startswith(b"event: "):
+                        event = line[7:].decode()
+                    elif line.startswith(b"data: "):
+                        data = json.loads(line[6:])
+                if data is not None:
+                    yield event, data
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+async def stream_party(
+    connection: Connection, sid: str, token: str, me: str, offer: dict[str, Any], latencies: list[float]
+) -> tuple[int, list[int]]:
+    """Play ``me`` in ``sid`` from the stream (``?state=true``); return the actions and every index it delivered.
+
+    Only the stream's indices count: it must deliver every event once, in order (the
+    actions' answers are not added to them). The party acts when a state message says it
+    is its turn after the events of its previous action.
+    """
+    auth = f"Authorization: Bearer {token}\r\n"
+    body = json.dumps({"kind": "offer", "outcome": offer}).encode()
+    acted, seen, done_at = 0, [], -1
+    stream = Stream(connection.host, connection.port, f"/api/sessions/{sid}/stream?after=-1&state=true", auth)
+    await connection.connect()
+    try:
+        async for event, data in stream.messages():
+            if event != "state":
+                seen.append(data["index"])
+                continue
+            if data["status"] != "running":
+                return acted, seen
+            if data["next_party"] != me or data["last_index"] <= done_at:
+                continue
+            headers = f"{auth}Idempotency-Key: {uuid.uuid4()}\r\n"
+            while True:
+                started = time.perf_counter()
+                status, answer = await connection.request("POST", f"/api/sessions/{sid}/actions", headers, body)
+                if status < 500:
+                    break
+            latencies.append(time.perf_counter() - started)
+            if status != 200:
+                raise RuntimeError(f"action: {status} {answer}")
+            acted += 1
+            done_at = answer["events"][-1]["index"]
+    finally:
+        await stream.close()
+    raise RuntimeError("stream: ended before the negotiation")
+
+
 async def create_sessions(client: httpx.AsyncClient, count: int, rounds: int) -> list[dict[str, Any]]:
     body = {
         "scenario": "hanoi-deal",
@@ -225,18 +306,19 @@ async def create_sessions(client: httpx.AsyncClient, count: int, rounds: int) ->
 
 
 async def play(
-    host: str, port: int, created: list[dict[str, Any]], offers: dict[str, Any], latencies: list[float]
+    host: str, port: int, created: list[dict[str, Any]], offers: dict[str, Any], latencies: list[float], feed: str
 ) -> tuple[list[tuple[int, list[int]]], list[Connection]]:
     connections = [Connection(host, port) for _ in range(2 * len(created))]
+    player = stream_party if feed == "stream" else party
     tasks = [
-        party(connections[2 * i + j], s["id"], s["party_tokens"][p], p, offers[p], latencies)
+        player(connections[2 * i + j], s["id"], s["party_tokens"][p], p, offers[p], latencies)
         for i, s in enumerate(created)
         for j, p in enumerate(("dprk", "usa"))
     ]
     return list(await asyncio.gather(*tasks)), connections
 
 
-async def one_level(url: str, sessions: int, rounds: int, server_pid: int) -> dict[str, Any]:
+async def one_level(url: str, sessions: int, rounds: int, server_pid: int, feed: str) -> dict[str, Any]:
     host, port = url.removeprefix("http://").split(":")
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
         warm = await create_sessions(client, 2, 5)
@@ -251,7 +333,7 @@ async def one_level(url: str, sessions: int, rounds: int, server_pid: int) -> di
             "dprk": {i["name"]: i["values"][0] for i in issues},
             "usa": {i["name"]: i["values"][-1] for i in issues},
         }
-        _, warm_connections = await play(host, int(port), warm, offers, [])  # first-use costs, not measured
+        _, warm_connections = await play(host, int(port), warm, offers, [], feed)  # first-use costs, not measured
         for connection in warm_connections:
             await connection.close()
         created = await create_sessions(client, sessions, rounds)
@@ -260,7 +342,7 @@ async def one_level(url: str, sessions: int, rounds: int, server_pid: int) -> di
         load_before = os.getloadavg()[0]
         cpu_client, cpu_server = time.process_time(), cpu_seconds(server_pid)
         started = time.perf_counter()
-        played, connections = await play(host, int(port), created, offers, latencies)
+        played, connections = await play(host, int(port), created, offers, latencies, feed)
         wall = time.perf_counter() - started
         cpu_client, cpu_server = time.process_time() - cpu_client, cpu_seconds(server_pid) - cpu_server
         load_after = os.getloadavg()[0]
@@ -370,6 +452,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--profile", help="write the server's cProfile stats to PROFILE.N (one file per N)")
     parser.add_argument("--wrap", default="", help="run the server under this command (e.g. 'py-spy record -o F --')")
+    parser.add_argument(
+        "--feed",
+        choices=["stream", "poll"],
+        default="stream",
+        help="how a party learns of its turn: the stream (?state=true) or long-polls of events?wait=",
+    )
     parser.add_argument("--floor", action="store_true", help="only measure a constant route (FastAPI; bare ASGI)")
     args = parser.parse_args()
     if args.floor:
@@ -388,7 +476,7 @@ def main() -> None:
             children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
             if args.wrap and children:  # the server is the wrapper's child
                 server_pid = int(children[0])
-            row = asyncio.run(one_level(url, n, args.rounds, server_pid))
+            row = asyncio.run(one_level(url, n, args.rounds, server_pid, args.feed))
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=60)
@@ -397,7 +485,7 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
         per_commit = "" if row["per_commit"] is None else f" actions/commit={row['per_commit']:.1f}"
         print(
-            f"{args.store:10} sessions={row['sessions']:4d} actions={row['actions']:6d} "
+            f"{args.store:10} {args.feed:6} sessions={row['sessions']:4d} actions={row['actions']:6d} "
             f"actions/s={row['actions_per_s']:7.1f} p50={row['p50_ms']:6.1f} ms p99={row['p99_ms']:6.1f} ms "
             f"(p90={row['p90_ms']:.1f} max={row['max_ms']:.1f}) "
             f"lost={row['lost']} duplicated={row['duplicated']} bad_logs={row['bad_logs']} wall={row['wall_s']:.1f} s "

@@ -125,6 +125,44 @@ def test_the_stream_delivers_every_event_once_in_order_and_resumes(server: Serve
     assert first + rest == logged
 
 
+def test_the_stream_with_state_tells_each_party_its_turn_after_the_events(server: Server) -> None:
+    """``?state=true``: after each batch of events, a ``state`` message with the turn as of those events."""
+    session = create(server.url)
+    base = f"{server.url}/api/sessions/{session['id']}"
+
+    def act(party: str, body: dict[str, Any]) -> None:
+        headers = {"Authorization": f"Bearer {session['party_tokens'][party]}", "Idempotency-Key": f"k-{party}"}
+        answer = httpx.post(f"{base}/actions", json=body, headers=headers, timeout=30)
+        assert answer.status_code == 200, answer.text
+
+    state = httpx.get(base, headers={"Authorization": f"Bearer {session['party_tokens']['dprk']}"}, timeout=30).json()
+    offer = {issue["name"]: issue["values"][0] for issue in state["scenario"]["issues"]}
+    messages: list[tuple[str, dict[str, Any]]] = []
+    headers = {"Authorization": f"Bearer {session['party_tokens']['dprk']}"}
+    with httpx.stream("GET", f"{base}/stream?after=-1&state=true", headers=headers, timeout=30) as answer:
+        kind = "message"
+        for line in answer.iter_lines():
+            if line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: "):
+                messages.append((kind, json.loads(line[6:])))
+                kind = "message"
+                if messages[-1][0] != "state":
+                    continue
+                turn = messages[-1][1]
+                if turn["status"] != "running":
+                    break
+                act(
+                    str(turn["next_party"]),
+                    {"kind": "offer", "outcome": offer} if turn["last_index"] == 0 else {"kind": "end"},
+                )
+    logged = events(server.url, session)
+    assert [m for m in messages if m[0] == "message"] == [("message", e) for e in logged]
+    turns = [(data["last_index"], data["status"], data["next_party"]) for kind, data in messages if kind == "state"]
+    assert turns == [(0, "running", "dprk"), (1, "running", "usa"), (len(logged) - 1, "ended", None)]
+    assert messages[1][0] == messages[3][0] == "state" and messages[-1][0] == "state"  # each after its batch
+
+
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime

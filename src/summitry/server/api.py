@@ -147,8 +147,15 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         )
 
     @router.get("/api/sessions/{session_id}/stream")
-    async def stream(session_id: str, request: Request, after: int | None = None) -> StreamingResponse:
-        """Stream the entries after ``after`` (or the Last-Event-ID) as server-sent events, live."""
+    async def stream(
+        session_id: str, request: Request, after: int | None = None, state: bool = False
+    ) -> StreamingResponse:
+        """Stream the entries after ``after`` (or the Last-Event-ID) as server-sent events, live.
+
+        With ``state=true`` an ``event: state`` message follows each batch of entries (and any
+        change of the turn): ``{"last_index", "status", "next_party"}`` as the ``events`` route
+        answers them, so that an envoy learns of its turn without another request.
+        """
         live, who = access(request, session_id)
         if after is None:
             last = request.headers.get("last-event-id", "-1")
@@ -160,27 +167,34 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         async def events(position: int) -> AsyncIterator[bytes]:
             yield b": summitry stream\n\n"
             quiet = 0.0
+            told: tuple[str, str | None] | None = None
             while True:
+                settled = live.settled  # as of the committed entries, read first: never ahead of them
                 entries = hub.entries(session_id, position, PAGE)
+                chunk = []
                 if entries:
                     open_ = revealed(live)
-                    chunk = []
                     for entry in entries:
                         view = entry_view(live, entry.record, who, open_=open_)
                         chunk.append(f"id: {entry.position}\ndata: {json.dumps(view, ensure_ascii=False)}\n\n")
                         position = entry.position
+                if state and settled != told and len(entries) < PAGE:
+                    told = settled
+                    turn = {"last_index": position, "status": settled[0], "next_party": settled[1]}
+                    chunk.append(f"event: state\ndata: {json.dumps(turn, ensure_ascii=False)}\n\n")
+                if chunk:
                     yield "".join(chunk).encode("utf-8")
                     quiet = 0.0
                     continue
-                if await request.is_disconnected():
-                    return
                 started = time.monotonic()
-                if live.settled[0] == "running":
-                    await hub.wait(session_id, position, KEEPALIVE)
+                if settled[0] == "running":
+                    await hub.wait(session_id, position, KEEPALIVE, settled=settled if state else None)
                 else:  # over: hub.wait answers at once (it would spin) and only letters can still come
                     await asyncio.sleep(OVER_POLL)
                 quiet += time.monotonic() - started
                 if quiet >= KEEPALIVE - 0.01:
+                    if await request.is_disconnected():
+                        return
                     quiet = 0.0
                     yield b": keep-alive\n\n"
 

@@ -352,8 +352,13 @@ class Hub:
             elif not loop.is_closed():
                 loop.call_soon_threadsafe(_wake, waiter)
 
-    async def wait(self, session_id: str, after: int, timeout: float) -> None:
+    async def wait(
+        self, session_id: str, after: int, timeout: float, *, settled: tuple[str, str | None] | None = None
+    ) -> None:
         """Return once ``session_id`` has an entry beyond ``after`` or is over, or after ``timeout`` seconds.
+
+        With ``settled`` (a session's :attr:`~LiveSession.settled` as the caller last read it),
+        also return once the session's settled status or next party differs from it.
 
         .. versionchanged:: 0.1 a finished session answers at once: nothing more can come, so
            waiting out the timeout only held the client (a long-poll after the last event
@@ -363,7 +368,7 @@ class Hub:
         deadline = loop.time() + timeout
         while True:
             live = self.live(session_id)
-            if len(live.entries) - 1 > after or live.settled[0] != "running":
+            if len(live.entries) - 1 > after or live.settled[0] != "running" or _moved(live, settled):
                 return
             remaining = deadline - loop.time()
             if remaining <= 0:
@@ -372,7 +377,7 @@ class Hub:
             entry = (loop, waiter)
             with self._waiters_lock:
                 self._waiters.setdefault(session_id, []).append(entry)
-            if len(live.entries) - 1 > after or live.settled[0] != "running":  # it came while registering
+            if len(live.entries) - 1 > after or live.settled[0] != "running" or _moved(live, settled):  # came meanwhile
                 self._forget(session_id, entry)
                 return
             timer = loop.call_later(min(remaining, 5.0), _wake, waiter)
@@ -402,6 +407,10 @@ def _keep(live: LiveSession, entries: list[LogEntry], answer: ActionKey | None) 
     live.commit(entries)
     if answer is not None:
         live.keys[(answer.party, answer.key)] = answer
+
+
+def _moved(live: LiveSession, settled: tuple[str, str | None] | None) -> bool:
+    return settled is not None and live.settled != settled
 
 
 def _wake(waiter: asyncio.Future[None]) -> None:
