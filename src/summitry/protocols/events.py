@@ -24,6 +24,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from summitry.errors import TraceError
@@ -275,10 +276,12 @@ _SET = tuple(
 
 
 def _pack(event: Event) -> tuple[Any, ...]:
-    """Return an event's fields as a tuple of plain values: the kind as its string, the data as its items.
+    """Return an event's fields as a tuple of plain values: the kind as its string, the data as keys and values.
 
     The collector stops walking a tuple only when nothing in it is a container other than
-    such a tuple (an empty dict is enough to keep it walked), hence the data's items.
+    such a tuple (an empty dict is enough to keep it walked), hence the data as one flat
+    tuple ``(key, value, key, value, ...)``: pairs in it would be younger than it and keep
+    it walked until a full collection.
     """
     kind = event.kind
     data = event.data
@@ -290,7 +293,7 @@ def _pack(event: Event) -> tuple[Any, ...]:
         event.party,
         kind._value_ if type(kind) is EventKind else kind,
         event.outcome,
-        tuple(data.items()) if data else None,
+        tuple(chain.from_iterable(data.items())) if data else None,
     )
 
 
@@ -307,7 +310,7 @@ def _unpack(fields_: tuple[Any, ...]) -> Event:
     s[5](event, _KINDS.get(kind, kind))
     s[6](event, fields_[6])
     data = fields_[7]
-    s[7](event, {} if data is None else dict(data))
+    s[7](event, {} if data is None else dict(zip(data[::2], data[1::2], strict=True)))
     return event
 
 
