@@ -144,6 +144,20 @@ def test_infeasible_offers_are_refused() -> None:
         sao.step(Offer(party="p0", outcome=("z", 0)))
 
 
+def test_offers_as_dicts_are_checked_every_time_they_come_again() -> None:
+    """Dict outcomes are remembered by their items: a repeated one gives the same canonical outcome, or refusal."""
+    sao = SAO(make_scenario(2, constrained=True), deadline=Deadline(rounds=5), clock=FakeClock())
+    sao.reset(0)
+    for party in ("p0", "p1", "p0"):
+        with pytest.raises(IllegalActionError, match="infeasible"):
+            sao.step(Offer(party=party, outcome={"a": "z", "b": 0}))
+        with pytest.raises(IllegalActionError, match="not in the outcome space"):
+            sao.step(Offer(party=party, outcome={"a": "z", "b": 0, "c": 1}))
+        with pytest.raises(IllegalActionError, match="not in the outcome space"):
+            sao.step(Offer(party=party, outcome={"a": "w", "b": 1}))
+        assert sao.step(Offer(party=party, outcome={"b": 1, "a": "z"})).state.standing_offer == ("z", 1)
+
+
 def test_acting_after_the_end_is_refused(bilateral) -> None:
     sao = SAO(bilateral, deadline=Deadline(rounds=3), clock=FakeClock())
     with pytest.raises(MechanismFinishedError, match="reset"):

@@ -227,18 +227,24 @@ class MechanismCore:
             raise MechanismFinishedError(f"{what}: the negotiation is over ({self._status.reason})")
 
     def _canonical(self, party: str, outcome: object) -> Outcome:
-        """Return ``outcome`` as a canonical, valid, feasible outcome, or refuse it."""
+        """Return ``outcome`` as a canonical, valid, feasible outcome, or refuse it.
+
+        Outcomes already seen are looked up, not validated again: a tuple by itself, an
+        ``{issue: value}`` dict (as the server's envoys send them) by its items.
+        """
+        key: Any = outcome
         try:
-            found = self._valid.get(outcome)
-        except TypeError:  # unhashable: a list, a dict, ...
+            key = frozenset(outcome.items()) if isinstance(outcome, dict) else outcome
+            found = self._valid.get(key)
+        except TypeError:  # unhashable: a list, a dict with a list in it, ...
             found = None
-            outcome = tuple(outcome) if isinstance(outcome, list) else outcome
+            outcome = key = tuple(outcome) if isinstance(outcome, list) else outcome
         if found is None:
             found = self._validate(outcome)
             if len(self._valid) >= _CACHE_LIMIT:
                 self._valid.clear()
             with contextlib.suppress(TypeError):  # reason: unhashable outcomes are refused anyway
-                self._valid[outcome] = found
+                self._valid[key] = found
         if isinstance(found, str):
             raise IllegalActionError(f"{party}: outcome {outcome!r} {found}")
         return found
