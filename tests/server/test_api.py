@@ -50,6 +50,21 @@ def test_an_offer_then_an_accept_reaches_an_agreement(client: TestClient) -> Non
     assert final["status"] == "agreed" and final["agreement"] == offer
 
 
+def test_an_actions_answer_carries_the_same_state_as_the_state_route(client: TestClient) -> None:
+    """The answer's state is rendered with its scenario and utility kept as text: the same JSON as GET's."""
+    session = create(client)
+    for turn, party in enumerate(("dprk", "usa", "dprk")):
+        answer = act(client, session, party, {"kind": "offer", "outcome": first_offer(client, session, party)})
+        got = answer.json()["state"]
+        expected = state(client, session, session["party_tokens"][party])
+        for timing in ("elapsed", "remaining_seconds", "turn_deadline"):  # the server's clock moved in between
+            got["deadline"].pop(timing), expected["deadline"].pop(timing)
+        for count in ("events", "last_index"):  # the answer is rendered before its own entries are committed
+            got.pop(count), expected.pop(count)
+        assert got == expected and got["you"] == party and got["utility"]["name"] == party
+        assert got["step"] == turn + 1
+
+
 def test_an_agent_replies_at_once(client: TestClient) -> None:
     session = create(
         client, parties={"dprk": {"kind": "human"}, "usa": {"kind": "agent", "agent": "boulware:exponent=0.2"}}

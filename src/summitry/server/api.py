@@ -28,7 +28,7 @@ from .problems import BadRequest, Conflict, Forbidden, Unauthorized
 from .requests import parse_action, parse_comment, parse_json, parse_letter, parse_session
 from .runtime import LiveSession
 from .tokens import Access, parse_bearer
-from .views import entry_view, revealed, state_view
+from .views import compact_json, entry_json, entry_view, revealed, state_json, state_view
 
 __all__ = ["make_router"]
 
@@ -109,11 +109,11 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         action = parse_action(body, party)
 
         def answer(session: LiveSession, entries: list[Any]) -> ActionKey:
-            response = {
-                "events": [entry_view(session, e.record, who) for e in entries],
-                "state": state_view(session, who, hub.documents(session_id)),
-            }
-            return ActionKey(party=party, key=key, request_hash=request_hash, status=200, body=_json(response))
+            open_ = revealed(session)
+            events = "[" + ",".join(entry_json(session, e.record, who, open_=open_) for e in entries) + "]"
+            state = state_json(session, who, hub.documents(session_id))
+            body = f'{{"events":{events},"state":{state}}}'.encode()
+            return ActionKey(party=party, key=key, request_hash=request_hash, status=200, body=body)
 
         def compute(session: LiveSession) -> list[Any]:
             again = session.keys.get((party, key))
@@ -156,7 +156,7 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         change of the turn): ``{"last_index", "status", "next_party"}`` as the ``events`` route
         answers them, so that an envoy learns of its turn without another request.
         """
-        live, who = access(request, session_id)
+        _, who = access(request, session_id)
         if after is None:
             last = request.headers.get("last-event-id", "-1")
             try:
@@ -169,19 +169,20 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
             quiet = 0.0
             told: tuple[str, str | None] | None = None
             while True:
-                settled = live.settled  # as of the committed entries, read first: never ahead of them
-                entries = hub.entries(session_id, position, PAGE)
+                current = hub.live(session_id)  # the hub's (a failed write has it reloaded from the store)
+                settled = current.settled  # as of the committed entries, read first: never ahead of them
+                entries = current.entries[position + 1 : position + 1 + PAGE]  # position >= -1
                 chunk = []
                 if entries:
-                    open_ = revealed(live)
+                    open_ = revealed(current)
                     for entry in entries:
-                        view = entry_view(live, entry.record, who, open_=open_)
-                        chunk.append(f"id: {entry.position}\ndata: {json.dumps(view, ensure_ascii=False)}\n\n")
+                        view = entry_json(current, entry.record, who, open_=open_)
+                        chunk.append(f"id: {entry.position}\ndata: {view}\n\n")
                         position = entry.position
                 if state and settled != told and len(entries) < PAGE:
                     told = settled
                     turn = {"last_index": position, "status": settled[0], "next_party": settled[1]}
-                    chunk.append(f"event: state\ndata: {json.dumps(turn, ensure_ascii=False)}\n\n")
+                    chunk.append(f"event: state\ndata: {compact_json(turn)}\n\n")
                 if chunk:
                     yield "".join(chunk).encode("utf-8")
                     quiet = 0.0
@@ -199,7 +200,7 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
                     yield b": keep-alive\n\n"
 
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-        return StreamingResponse(events(after), media_type="text/event-stream", headers=headers)
+        return StreamingResponse(events(max(after, -1)), media_type="text/event-stream", headers=headers)
 
     @router.post("/api/sessions/{session_id}/letters", status_code=201)
     async def post_letter(session_id: str, request: Request) -> JSONResponse:
@@ -311,11 +312,6 @@ def _replayed(known: ActionKey, request_hash: str) -> Response:
     return Response(
         known.body, status_code=known.status, media_type="application/json", headers={"Idempotent-Replayed": "true"}
     )
-
-
-def _json(content: Any) -> bytes:
-    """Return ``content`` as JSONResponse renders it (rendered once: sent, stored and kept as these bytes)."""
-    return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def _admin_only(who: Access) -> None:

@@ -10,6 +10,7 @@ addressees only; everyone else sees who wrote to whom.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,7 +21,17 @@ from summitry.protocols import Request
 from .runtime import LiveSession
 from .tokens import Access
 
-__all__ = ["LEGAL_NAMES", "PRIVATE_DATA_KEYS", "entry_view", "public_scenario", "revealed", "state_view"]
+__all__ = [
+    "LEGAL_NAMES",
+    "PRIVATE_DATA_KEYS",
+    "compact_json",
+    "entry_json",
+    "entry_view",
+    "public_scenario",
+    "revealed",
+    "state_json",
+    "state_view",
+]
 
 PRIVATE_DATA_KEYS = frozenset({"utilities", "draft_utilities"})
 """Event data fields that hold every party's utilities or reservation values."""
@@ -98,6 +109,29 @@ def entry_view(
     return view
 
 
+def entry_json(live: LiveSession, record: Mapping[str, Any], access: Access, *, open_: bool) -> str:
+    """Return :func:`entry_view` as :func:`compact_json` text (``open_``: whether the session is revealed).
+
+    Every viewer sees the same view of an entry that is not a letter, so that text is kept
+    (for the session's latest entries) and rendered once for the stream of each party, the
+    observers and the action's answer.
+    """
+    if record["kind"] == "letter":
+        return compact_json(entry_view(live, record, access, open_=open_))
+    rendered: dict[tuple[int, bool], str] = live.cache.setdefault("entries_json", {})
+    key = (int(record["position"]), open_)
+    text = rendered.get(key)
+    if text is None:
+        if len(rendered) >= _RENDERED_ENTRIES:
+            rendered.clear()
+        text = rendered[key] = compact_json(entry_view(live, record, access, open_=open_))
+    return text
+
+
+_RENDERED_ENTRIES = 256
+"""Entries whose text a session keeps (they are read again soon after they are logged, if at all)."""
+
+
 def state_view(live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """Return the session's state as ``access`` may see it (``documents``: the parties' private documents)."""
     mechanism, record, scenario = live.mechanism, live.record, live.scenario
@@ -166,6 +200,32 @@ def state_view(live: LiveSession, access: Access, documents: Mapping[str, Mappin
             result = mechanism.result()
             view["result"]["utilities"] = dict(zip(record.parties, result.utilities, strict=True))
     return view
+
+
+def compact_json(content: Any) -> str:
+    """Return ``content`` as the API renders JSON: compact, UTF-8 text as is, no NaN or infinity."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def state_json(live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]]) -> str:
+    """Return :func:`state_view` as :func:`compact_json` text, its unchanging parts rendered once per session.
+
+    The public scenario and the party's own utility are most of a state's text and the same
+    in every answer of a session; they are rendered once, kept, and put at the end of the
+    object (the same JSON, its keys in another order).
+    """
+    view = state_view(live, access, documents)
+    fixed = [("scenario", "scenario_json")]
+    if "utility" in view and access.party is not None:
+        fixed.append(("utility", f"utility_json:{access.party}"))
+    tail = []
+    for name, cached in fixed:
+        value = view.pop(name)
+        text = live.cache.get(cached)
+        if text is None:
+            text = live.cache[cached] = compact_json(value)
+        tail.append(f',"{name}":{text}')
+    return compact_json(view)[:-1] + "".join(tail) + "}"
 
 
 def _public_scenario(live: LiveSession) -> dict[str, Any]:
