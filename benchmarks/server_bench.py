@@ -4,16 +4,19 @@ The server runs as its own process (uvicorn, one worker) on loopback, on SQLite 
 or PostgreSQL (a fresh database on 127.0.0.1:5432), with its rate limits raised for the run.
 One client process drives every session with plain asyncio, one keep-alive HTTP/1.1
 connection per party spoken by hand (:class:`Connection`: httpx cost more CPU per request
-than the server's own work, on the same two cores). Each party long-polls the events
-(``events?after=N&wait=S``) and, on its turn, posts an offer (never accepting), so each
-session runs its full ``--rounds`` rounds (2 × rounds actions) and times out.
+than the server's own work, on the same two cores). Each party follows its session's stream
+(``stream?state=true``: the events, each batch followed by whose turn it is; ``--feed poll``:
+long-polls of ``events?after=N&wait=S`` instead) and, on its turn, posts an offer (never
+accepting), so each session runs its full ``--rounds`` rounds (2 × rounds actions) and times out.
 
 Reported per N: actions per second (all sessions, wall clock); the p50 and p99 latency of
 ``POST .../actions`` as the client saw it; events lost or duplicated (every index each party
-received, from its polls and its actions' answers, must be 0..n-1 once each, in order) and
+received must be 0..n-1 once each, in order: from its stream alone, or from its polls and its
+actions' answers) and
 bad logs (each session's stored log, read back through ``/log``, must hold exactly those
-entries with its hash chain intact); the CPU time of the server and of the client per
-action; how many actions shared one commit (group commit); the 1-minute load average
+entries with its hash chain intact); the CPU time per action of the server (and the kernel's
+part of it), of the client and of PostgreSQL's processes; how busy the machine's cores were
+(in cores); how many actions shared one commit (group commit); the 1-minute load average
 before and after. The knee is the first N whose p99 passes 100 ms.
 
 Run: ``.venv/bin/python benchmarks/server_bench.py --store sqlite --sessions 10 50 100 200 --rounds 20``
@@ -133,8 +136,35 @@ def start_server(db: str, profile: str | None = None, wrap: str = "") -> tuple[s
 
 def cpu_seconds(pid: int) -> float:
     """Return the user + system CPU seconds process ``pid`` has used (Linux /proc)."""
+    return sum(cpu_split(pid))
+
+
+def cpu_split(pid: int) -> tuple[float, float]:
+    """Return the user and the system (kernel) CPU seconds process ``pid`` has used (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
+def database_seconds() -> float:
+    """Return the CPU seconds used so far by the PostgreSQL server's processes (0 without one)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        if text.split(" (", 1)[1].startswith("postgres)"):
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def machine_ticks() -> tuple[int, int]:
+    """Return the machine's busy and total CPU ticks so far, all cores (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, sum(fields)
 
 
 class Connection:
@@ -340,11 +370,17 @@ async def one_level(url: str, sessions: int, rounds: int, server_pid: int, feed:
         latencies: list[float] = []
         commits_before = (await client.get("/healthz")).json()["store"].get("commits")
         load_before = os.getloadavg()[0]
-        cpu_client, cpu_server = time.process_time(), cpu_seconds(server_pid)
+        cpu_client, (server_user, server_system) = time.process_time(), cpu_split(server_pid)
+        database, (busy, ticks) = database_seconds(), machine_ticks()
         started = time.perf_counter()
         played, connections = await play(host, int(port), created, offers, latencies, feed)
         wall = time.perf_counter() - started
-        cpu_client, cpu_server = time.process_time() - cpu_client, cpu_seconds(server_pid) - cpu_server
+        cpu_client = time.process_time() - cpu_client
+        user, system = cpu_split(server_pid)
+        server_user, server_system = user - server_user, system - server_system
+        database = database_seconds() - database
+        busy_now, ticks_now = machine_ticks()
+        machine_busy = (busy_now - busy) / max(1, ticks_now - ticks)
         load_after = os.getloadavg()[0]
         commits_after = (await client.get("/healthz")).json()["store"].get("commits")
         for connection in connections:
@@ -387,7 +423,10 @@ async def one_level(url: str, sessions: int, rounds: int, server_pid: int, feed:
         "duplicated": duplicated,
         "bad_logs": bad_logs,
         "wall_s": wall,
-        "server_cpu_ms": 1000 * cpu_server / actions,
+        "server_cpu_ms": 1000 * (server_user + server_system) / actions,
+        "server_system_ms": 1000 * server_system / actions,
+        "database_cpu_ms": 1000 * database / actions,
+        "machine_busy": machine_busy * (os.cpu_count() or 1),
         "client_cpu_ms": 1000 * cpu_client / actions,
         "per_commit": commits,
         "load": (load_before, load_after),
@@ -489,7 +528,9 @@ def main() -> None:
             f"actions/s={row['actions_per_s']:7.1f} p50={row['p50_ms']:6.1f} ms p99={row['p99_ms']:6.1f} ms "
             f"(p90={row['p90_ms']:.1f} max={row['max_ms']:.1f}) "
             f"lost={row['lost']} duplicated={row['duplicated']} bad_logs={row['bad_logs']} wall={row['wall_s']:.1f} s "
-            f"cpu/action: server={row['server_cpu_ms']:.2f} ms client={row['client_cpu_ms']:.2f} ms{per_commit} "
+            f"cpu/action: server={row['server_cpu_ms']:.2f} ms (kernel {row['server_system_ms']:.2f}) "
+            f"client={row['client_cpu_ms']:.2f} ms postgres={row['database_cpu_ms']:.2f} ms "
+            f"cores busy={row['machine_busy']:.2f}{per_commit} "
             f"load={row['load'][0]:.2f}->{row['load'][1]:.2f}",
             flush=True,
         )
