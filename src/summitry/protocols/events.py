@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import chain
 from typing import Any
 
@@ -269,10 +269,39 @@ while young, so full collections, which walk every live object of the process, s
 as in a run that keeps no trace."""
 
 _KINDS: dict[str, EventKind] = {kind.value: kind for kind in EventKind}
-_new = object.__new__
-_SET = tuple(
-    Event.__dict__[name].__set__ for name in ("index", "step", "round", "time", "party", "kind", "outcome", "data")
+_EVENT_FIELDS = ("index", "step", "round", "time", "party", "kind", "outcome", "data")
+_E = (
+    tuple(Event.__dict__[name].__set__ for name in _EVENT_FIELDS)
+    if tuple(f.name for f in fields(Event)) == _EVENT_FIELDS
+    else None
 )
+_new = object.__new__
+
+
+def make_event(
+    index: int, step: int, round_: int, time: float, party: str | None, kind: EventKind, outcome: Any, data: Any
+) -> Event:
+    """Return ``Event(index=…, step=…, …)``, built without the frozen ``__init__`` (see ``_fast``).
+
+    The slots are set through their descriptors: equal to, and indistinguishable from, an
+    Event built the ordinary way (tested), which is what it falls back to if a field is
+    ever added.
+    """
+    if _E is None:
+        return Event(
+            index=index, step=step, round=round_, time=time, party=party, kind=kind, outcome=outcome, data=data
+        )
+    event = _new(Event)
+    s = _E
+    s[0](event, index)
+    s[1](event, step)
+    s[2](event, round_)
+    s[3](event, time)
+    s[4](event, party)
+    s[5](event, kind)
+    s[6](event, outcome)
+    s[7](event, data)
+    return event
 
 
 def _pack(event: Event) -> tuple[Any, ...]:
@@ -297,21 +326,19 @@ def _pack(event: Event) -> tuple[Any, ...]:
     )
 
 
-def _unpack(fields_: tuple[Any, ...]) -> Event:
+def _unpack(packed: tuple[Any, ...]) -> Event:
     """Return the Event that :func:`_pack` packed (equal to it, field by field; its data a new dict)."""
-    event = _new(Event)
-    s = _SET
-    s[0](event, fields_[0])
-    s[1](event, fields_[1])
-    s[2](event, fields_[2])
-    s[3](event, fields_[3])
-    s[4](event, fields_[4])
-    kind = fields_[5]
-    s[5](event, _KINDS.get(kind, kind))
-    s[6](event, fields_[6])
-    data = fields_[7]
-    s[7](event, {} if data is None else dict(zip(data[::2], data[1::2], strict=True)))
-    return event
+    index, step, round_, time, party, kind, outcome, data = packed
+    return make_event(
+        index,
+        step,
+        round_,
+        time,
+        party,
+        _KINDS.get(kind, kind),
+        outcome,
+        {} if data is None else dict(zip(data[::2], data[1::2], strict=True)),
+    )
 
 
 def action_of(event: Event) -> Action:
