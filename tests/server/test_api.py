@@ -203,6 +203,18 @@ def test_healthz_says_the_store_answers(client: TestClient) -> None:
     assert health["status"] == "ok" and health["store"]["database"] == "sqlite" and health["store"]["ok"] is True
 
 
+def test_the_server_raises_the_collectors_thresholds_while_it_runs_and_restores_them(make_client: Any) -> None:
+    import gc
+
+    from summitry.server.app import GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    assert before != GC_THRESHOLDS
+    with make_client() as client:
+        assert client.get("/healthz").status_code == 200 and gc.get_threshold() == GC_THRESHOLDS
+    assert gc.get_threshold() == before
+
+
 # -- refusals --------------------------------------------------------------------------------
 
 

@@ -28,12 +28,22 @@ from .limits import Limits, RateLimiter
 from .pages import router as pages_router
 from .problems import ApiError, error_response, install_handlers
 
-__all__ = ["ServerSettings", "create_app"]
+__all__ = ["GC_THRESHOLDS", "ActionShortcut", "ServerSettings", "create_app"]
 
 log = logging.getLogger(__name__)
 
 CLOCK_PERIOD = 0.2
 """Seconds between two looks of the server clock at the sessions' deadlines."""
+
+GC_THRESHOLDS = (50_000, 50, 100)
+"""The cycle collector's thresholds while the server runs (Python's defaults: 700, 10, 10).
+
+An action allocates hundreds of short-lived containers (the request, its coroutines, the
+answer), nearly all freed by reference counting; at the defaults the collector still ran
+about once per action over everything in flight, and took a sixth of the server's CPU
+under load (server_bench, 200 sessions: 0.55-0.63 ms of CPU per action at the defaults,
+0.46-0.50 ms with these). Cyclic garbage waits a little longer to be collected.
+"""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,9 +73,12 @@ def create_app(settings: ServerSettings | None = None, *, store: SessionStore | 
         # Everything loaded so far lives as long as the server: keep it out of the garbage
         # collector's full passes, which otherwise walk it all (~0.1 s, a stall of every request).
         gc.freeze()
+        thresholds = gc.get_threshold()
+        gc.set_threshold(*GC_THRESHOLDS)
         try:
             yield
         finally:
+            gc.set_threshold(*thresholds)
             gc.unfreeze()
             clock.cancel()
             await run_in_threadpool(hub.stop)
