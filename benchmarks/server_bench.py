@@ -9,7 +9,9 @@ than the server's own work, on the same two cores). Each party follows its sessi
 long-polls of ``events?after=N&wait=S`` instead) and, on its turn, posts an offer (never
 accepting), so each session runs its full ``--rounds`` rounds (2 × rounds actions) and times out.
 
-Reported per N: actions per second (all sessions, wall clock); the p50 and p99 latency of
+The measured phase starts once every party is ready (its stream open; opening 2 × N streams
+at once is a burst a running server does not see on every action). Reported per N: actions
+per second (all sessions, wall clock); the p50 and p99 latency of
 ``POST .../actions`` as the client saw it; events lost or duplicated (every index each party
 received must be 0..n-1 once each, in order: from its stream alone, or from its polls and its
 actions' answers) and
@@ -40,7 +42,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -220,12 +222,20 @@ class Connection:
 
 
 async def party(
-    connection: Connection, sid: str, token: str, me: str, offer: dict[str, Any], latencies: list[float]
+    connection: Connection,
+    sid: str,
+    token: str,
+    me: str,
+    offer: dict[str, Any],
+    latencies: list[float],
+    start: Start,
 ) -> tuple[int, list[int]]:
     """Play ``me`` in ``sid`` to the end: long-poll, offer on each turn; return the actions and every index seen."""
+    await start.arrive()
     auth = f"Authorization: Bearer {token}\r\n"
     body = json.dumps({"kind": "offer", "outcome": offer}).encode()
-    last, acted, seen = -1, 0, []
+    last, acted = -1, 0
+    seen: list[int] = []
     while True:
         status, page = await connection.request("GET", f"/api/sessions/{sid}/events?after={last}&wait=20", auth)
         if status != 200:
@@ -249,6 +259,26 @@ async def party(
         acted += 1
         seen.extend(e["index"] for e in answer["events"])
         last = max(last, answer["events"][-1]["index"])
+
+
+class Start:
+    """Holds every party until all are ready (their stream open), then starts the measured phase.
+
+    Opening 2 × N streams at once costs the server a burst of work that a running server
+    does not see on every action; the first actions would wait behind it.
+    """
+
+    def __init__(self, parties: int, on_start: Callable[[], None]) -> None:
+        self.waiting = parties
+        self.on_start = on_start
+        self.event = asyncio.Event()
+
+    async def arrive(self) -> None:
+        self.waiting -= 1
+        if self.waiting == 0:
+            self.on_start()
+            self.event.set()
+        await self.event.wait()
 
 
 class Stream:
@@ -288,7 +318,13 @@ class Stream:
 
 
 async def stream_party(
-    connection: Connection, sid: str, token: str, me: str, offer: dict[str, Any], latencies: list[float]
+    connection: Connection,
+    sid: str,
+    token: str,
+    me: str,
+    offer: dict[str, Any],
+    latencies: list[float],
+    start: Start,
 ) -> tuple[int, list[int]]:
     """Play ``me`` in ``sid`` from the stream (``?state=true``); return the actions and every index it delivered.
 
@@ -298,7 +334,8 @@ async def stream_party(
     """
     auth = f"Authorization: Bearer {token}\r\n"
     body = json.dumps({"kind": "offer", "outcome": offer}).encode()
-    acted, seen, done_at = 0, [], -1
+    acted, done_at, started_ = 0, -1, False
+    seen: list[int] = []
     stream = Stream(connection.host, connection.port, f"/api/sessions/{sid}/stream?after=-1&state=true", auth)
     await connection.connect()
     try:
@@ -306,6 +343,9 @@ async def stream_party(
             if event != "state":
                 seen.append(data["index"])
                 continue
+            if not started_:  # the stream is open: wait for the others'
+                started_ = True
+                await start.arrive()
             if data["status"] != "running":
                 return acted, seen
             if data["next_party"] != me or data["last_index"] <= done_at:
@@ -336,12 +376,19 @@ async def create_sessions(client: httpx.AsyncClient, count: int, rounds: int) ->
 
 
 async def play(
-    host: str, port: int, created: list[dict[str, Any]], offers: dict[str, Any], latencies: list[float], feed: str
+    host: str,
+    port: int,
+    created: list[dict[str, Any]],
+    offers: dict[str, Any],
+    latencies: list[float],
+    feed: str,
+    on_start: Callable[[], None] = lambda: None,
 ) -> tuple[list[tuple[int, list[int]]], list[Connection]]:
     connections = [Connection(host, port) for _ in range(2 * len(created))]
     player = stream_party if feed == "stream" else party
+    start = Start(2 * len(created), on_start)
     tasks = [
-        player(connections[2 * i + j], s["id"], s["party_tokens"][p], p, offers[p], latencies)
+        player(connections[2 * i + j], s["id"], s["party_tokens"][p], p, offers[p], latencies, start)
         for i, s in enumerate(created)
         for j, p in enumerate(("dprk", "usa"))
     ]
@@ -369,17 +416,26 @@ async def one_level(url: str, sessions: int, rounds: int, server_pid: int, feed:
         created = await create_sessions(client, sessions, rounds)
         latencies: list[float] = []
         commits_before = (await client.get("/healthz")).json()["store"].get("commits")
-        load_before = os.getloadavg()[0]
-        cpu_client, (server_user, server_system) = time.process_time(), cpu_split(server_pid)
-        database, (busy, ticks) = database_seconds(), machine_ticks()
-        started = time.perf_counter()
-        played, connections = await play(host, int(port), created, offers, latencies, feed)
-        wall = time.perf_counter() - started
-        cpu_client = time.process_time() - cpu_client
+        at_start: dict[str, Any] = {}
+
+        def mark() -> None:  # every party ready: the measured phase starts
+            at_start.update(
+                load=os.getloadavg()[0],
+                client=time.process_time(),
+                server=cpu_split(server_pid),
+                database=database_seconds(),
+                ticks=machine_ticks(),
+                time=time.perf_counter(),
+            )
+
+        played, connections = await play(host, int(port), created, offers, latencies, feed, mark)
+        wall = time.perf_counter() - at_start["time"]
+        load_before = at_start["load"]
+        cpu_client = time.process_time() - at_start["client"]
         user, system = cpu_split(server_pid)
-        server_user, server_system = user - server_user, system - server_system
-        database = database_seconds() - database
-        busy_now, ticks_now = machine_ticks()
+        server_user, server_system = user - at_start["server"][0], system - at_start["server"][1]
+        database = database_seconds() - at_start["database"]
+        (busy, ticks), (busy_now, ticks_now) = at_start["ticks"], machine_ticks()
         machine_busy = (busy_now - busy) / max(1, ticks_now - ticks)
         load_after = os.getloadavg()[0]
         commits_after = (await client.get("/healthz")).json()["store"].get("commits")
