@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
@@ -378,3 +379,18 @@ def test_tokens_and_session_ids_never_begin_with_a_dash() -> None:
     assert not [t for t in tokens if t.startswith("-")] and not [i for i in ids if i.startswith("-")]
     assert min(len(t) for t in tokens) >= TOKEN_BYTES * 4 // 3  # still 256 bits of URL-safe text
     assert len(set(tokens)) == len(tokens) and len(set(ids)) == len(ids)
+
+
+def test_the_api_renders_json_compact_with_numpy_scalars_plain_and_no_nan() -> None:
+    """What every answer and stream message goes through: parseable back to the same plain values."""
+    import numpy as np
+
+    from summitry.server.views import compact_json
+
+    content = {"név": "Hà Nội", "u": np.float64(0.25), "n": np.int64(3), "s": np.str_("x"), "l": [1, 2.5, None]}
+    text = compact_json(content)
+    assert " " not in text.replace("Hà Nội", "") and "Hà Nội" in text
+    assert json.loads(text) == {"név": "Hà Nội", "u": 0.25, "n": 3, "s": "x", "l": [1, 2.5, None]}
+    assert json.loads(compact_json({"nan": float("nan"), "inf": float("inf")})) == {"nan": None, "inf": None}
+    with pytest.raises(TypeError):
+        compact_json({"x": object()})

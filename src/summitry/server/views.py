@@ -10,9 +10,10 @@ addressees only; everyone else sees who wrote to whom.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+import orjson
 
 from summitry.formats.native import scenario_to_document
 from summitry.model import Scenario, plain_value
@@ -203,8 +204,20 @@ def state_view(live: LiveSession, access: Access, documents: Mapping[str, Mappin
 
 
 def compact_json(content: Any) -> str:
-    """Return ``content`` as the API renders JSON: compact, UTF-8 text as is, no NaN or infinity."""
-    return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    """Return ``content`` as the API renders JSON: compact, UTF-8 text as is, numpy scalars as plain values.
+
+    orjson (about a tenth of the server's CPU per action went to the standard library's
+    encoder) writes NaN and infinity as ``null``: JSON has neither.
+    """
+    return orjson.dumps(content, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+
+
+def _plain(value: Any) -> Any:
+    """Return what orjson cannot write itself as a plain value (a numpy scalar of a kind it does not know)."""
+    plain = plain_value(value)
+    if plain is value:
+        raise TypeError(f"not JSON: {type(value).__name__}")
+    return plain
 
 
 def state_json(live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]]) -> str:
