@@ -247,15 +247,7 @@ async def party(
             return acted, seen
         if page["next_party"] != me:
             continue
-        headers = f"{auth}Idempotency-Key: {uuid.uuid4()}\r\n"
-        while True:
-            started = time.perf_counter()
-            status, answer = await connection.request("POST", f"/api/sessions/{sid}/actions", headers, body)
-            if status < 500:
-                break
-        latencies.append(time.perf_counter() - started)
-        if status != 200:
-            raise RuntimeError(f"action: {status} {answer}")
+        answer = await post_offer(connection, sid, auth, body, latencies)
         acted += 1
         seen.extend(e["index"] for e in answer["events"])
         last = max(last, answer["events"][-1]["index"])
@@ -317,6 +309,22 @@ class Stream:
             self.writer = None
 
 
+async def post_offer(
+    connection: Connection, sid: str, auth: str, body: bytes, latencies: list[float]
+) -> dict[str, Any]:
+    """Post an offer under a fresh idempotency key (resent after a 5xx); record its latency; return the answer."""
+    headers = f"{auth}Idempotency-Key: {uuid.uuid4()}\r\n"
+    while True:
+        started = time.perf_counter()
+        status, answer = await connection.request("POST", f"/api/sessions/{sid}/actions", headers, body)
+        if status < 500:
+            break
+    latencies.append(time.perf_counter() - started)
+    if status != 200:
+        raise RuntimeError(f"action: {status} {answer}")
+    return dict(answer)
+
+
 async def stream_party(
     connection: Connection,
     sid: str,
@@ -350,15 +358,7 @@ async def stream_party(
                 return acted, seen
             if data["next_party"] != me or data["last_index"] <= done_at:
                 continue
-            headers = f"{auth}Idempotency-Key: {uuid.uuid4()}\r\n"
-            while True:
-                started = time.perf_counter()
-                status, answer = await connection.request("POST", f"/api/sessions/{sid}/actions", headers, body)
-                if status < 500:
-                    break
-            latencies.append(time.perf_counter() - started)
-            if status != 200:
-                raise RuntimeError(f"action: {status} {answer}")
+            answer = await post_offer(connection, sid, auth, body, latencies)
             acted += 1
             done_at = answer["events"][-1]["index"]
     finally:
