@@ -111,7 +111,7 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         def answer(session: LiveSession, entries: list[Any]) -> ActionKey:
             open_ = revealed(session)
             events = "[" + ",".join(entry_json(session, e.record, who, open_=open_) for e in entries) + "]"
-            state = state_json(session, who, hub.documents(session_id))
+            state = state_json(session, who, hub.documents(session_id), appended=len(entries))
             body = f'{{"events":{events},"state":{state}}}'.encode()
             return ActionKey(party=party, key=key, request_hash=request_hash, status=200, body=body)
 

@@ -133,8 +133,14 @@ _RENDERED_ENTRIES = 256
 """Entries whose text a session keeps (they are read again soon after they are logged, if at all)."""
 
 
-def state_view(live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """Return the session's state as ``access`` may see it (``documents``: the parties' private documents)."""
+def state_view(
+    live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]], *, appended: int = 0
+) -> dict[str, Any]:
+    """Return the session's state as ``access`` may see it (``documents``: the parties' private documents).
+
+    ``appended``: entries of the change being written, not yet in ``live.entries`` (an
+    action's answer is rendered before its entries are committed, and stored with them).
+    """
     mechanism, record, scenario = live.mechanism, live.record, live.scenario
     state = mechanism.state()
     next_party = mechanism.next_party
@@ -174,8 +180,8 @@ def state_view(live: LiveSession, access: Access, documents: Mapping[str, Mappin
         "draft": None,
         "proposal": None,
         "agreement": outcome_view(scenario, state.agreement),
-        "events": len(live.entries),
-        "last_index": len(live.entries) - 1,
+        "events": len(live.entries) + appended,
+        "last_index": len(live.entries) + appended - 1,
         "reveal": record.reveal,
         "role": access.role,
     }
@@ -220,14 +226,16 @@ def _plain(value: Any) -> Any:
     return plain
 
 
-def state_json(live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]]) -> str:
+def state_json(
+    live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]], *, appended: int = 0
+) -> str:
     """Return :func:`state_view` as :func:`compact_json` text, its unchanging parts rendered once per session.
 
     The public scenario and the party's own utility are most of a state's text and the same
     in every answer of a session; they are rendered once, kept, and put at the end of the
     object (the same JSON, its keys in another order).
     """
-    view = state_view(live, access, documents)
+    view = state_view(live, access, documents, appended=appended)
     fixed = [("scenario", "scenario_json")]
     if "utility" in view and access.party is not None:
         fixed.append(("utility", f"utility_json:{access.party}"))
