@@ -4,8 +4,8 @@ A frozen dataclass's generated ``__init__`` sets each field through ``object.__s
 which costs about a third of a whole SAO step. These builders create the same objects by
 calling the slots' descriptors directly (no ``__post_init__`` exists to skip). They are
 equal to, and indistinguishable from, objects built the ordinary way (tested). If a field is
-ever added to either class, the builders fall back to the ordinary constructor. The Event
-builder lives beside Event in ``events`` (a trace builds its packed events back with it).
+ever added to either class, the builders fall back to the ordinary constructor. A trace
+builds its packed events back with :func:`make_event` too.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from dataclasses import fields
 from typing import Any
 
 from .base import StepResult
-from .events import make_event
+from .events import Event, EventKind
 from .state import Observation, OfferHistory
 
 __all__ = ["make_event", "make_observation", "make_offer_history", "make_step_result"]
 
+_EVENT_FIELDS = ("index", "step", "round", "time", "party", "kind", "outcome", "data")
 _OBSERVATION_FIELDS = (
     "request",
     "party",
@@ -43,7 +44,29 @@ def _setters(cls: type, expected: tuple[str, ...]) -> tuple[Any, ...] | None:
     return tuple(cls.__dict__[name].__set__ for name in names)
 
 
+_E = _setters(Event, _EVENT_FIELDS)
 _O = _setters(Observation, _OBSERVATION_FIELDS)
+
+
+def make_event(
+    index: int, step: int, round_: int, time: float, party: str | None, kind: EventKind, outcome: Any, data: Any
+) -> Event:
+    """Return ``Event(index=…, step=…, …)``, built without the frozen ``__init__``."""
+    if _E is None:
+        return Event(
+            index=index, step=step, round=round_, time=time, party=party, kind=kind, outcome=outcome, data=data
+        )
+    event = _new(Event)
+    s = _E
+    s[0](event, index)
+    s[1](event, step)
+    s[2](event, round_)
+    s[3](event, time)
+    s[4](event, party)
+    s[5](event, kind)
+    s[6](event, outcome)
+    s[7](event, data)
+    return event
 
 
 def make_observation(

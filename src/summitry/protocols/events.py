@@ -22,9 +22,9 @@ deadlines exactly.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from itertools import chain
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import Any
 
 from summitry.errors import TraceError
@@ -171,7 +171,9 @@ class Trace:
         events, packed = self._events, self._packed
         if not packed:
             return tuple(events)  # type: ignore[arg-type]  # reason: nothing packed yet: all Events
-        return (*map(_unpack, events[:packed]), *events[packed:])  # type: ignore[arg-type]
+        from ._fast import make_event  # the builder of every step's events (_fast imports this module)
+
+        return (*map(_unpack, events[:packed], repeat(make_event)), *events[packed:])  # type: ignore[arg-type]
 
     @property
     def result(self) -> Result | None:
@@ -208,7 +210,7 @@ class Trace:
         """
         size = len(self._events)
         if self._result is None and events and events[0].index == size and events[-1].index == size + len(events) - 1:
-            self.extend_unchecked(events)  # the common case (a mechanism's step): one list call
+            self.extend_unchecked(events)  # the common case (a mechanism's step): numbering checked once
             return
         for event in events:
             self.append(event)
@@ -269,39 +271,6 @@ while young, so full collections, which walk every live object of the process, s
 as in a run that keeps no trace."""
 
 _KINDS: dict[str, EventKind] = {kind.value: kind for kind in EventKind}
-_EVENT_FIELDS = ("index", "step", "round", "time", "party", "kind", "outcome", "data")
-_E = (
-    tuple(Event.__dict__[name].__set__ for name in _EVENT_FIELDS)
-    if tuple(f.name for f in fields(Event)) == _EVENT_FIELDS
-    else None
-)
-_new = object.__new__
-
-
-def make_event(
-    index: int, step: int, round_: int, time: float, party: str | None, kind: EventKind, outcome: Any, data: Any
-) -> Event:
-    """Return ``Event(index=…, step=…, …)``, built without the frozen ``__init__`` (see ``_fast``).
-
-    The slots are set through their descriptors: equal to, and indistinguishable from, an
-    Event built the ordinary way (tested), which is what it falls back to if a field is
-    ever added.
-    """
-    if _E is None:
-        return Event(
-            index=index, step=step, round=round_, time=time, party=party, kind=kind, outcome=outcome, data=data
-        )
-    event = _new(Event)
-    s = _E
-    s[0](event, index)
-    s[1](event, step)
-    s[2](event, round_)
-    s[3](event, time)
-    s[4](event, party)
-    s[5](event, kind)
-    s[6](event, outcome)
-    s[7](event, data)
-    return event
 
 
 def _pack(event: Event) -> tuple[Any, ...]:
@@ -326,10 +295,10 @@ def _pack(event: Event) -> tuple[Any, ...]:
     )
 
 
-def _unpack(packed: tuple[Any, ...]) -> Event:
-    """Return the Event that :func:`_pack` packed (equal to it, field by field; its data a new dict)."""
+def _unpack(packed: tuple[Any, ...], build: Callable[..., Event]) -> Event:
+    """Return the Event that :func:`_pack` packed, made by ``build`` (equal field by field; its data a new dict)."""
     index, step, round_, time, party, kind, outcome, data = packed
-    return make_event(
+    return build(
         index,
         step,
         round_,
