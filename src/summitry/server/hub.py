@@ -368,7 +368,7 @@ class Hub:
         deadline = loop.time() + timeout
         while True:
             live = self.live(session_id)
-            if len(live.entries) - 1 > after or live.settled[0] != "running" or _moved(live, settled):
+            if _news(live, after, settled):
                 return
             remaining = deadline - loop.time()
             if remaining <= 0:
@@ -377,7 +377,7 @@ class Hub:
             entry = (loop, waiter)
             with self._waiters_lock:
                 self._waiters.setdefault(session_id, []).append(entry)
-            if len(live.entries) - 1 > after or live.settled[0] != "running" or _moved(live, settled):  # came meanwhile
+            if _news(live, after, settled):  # it came while registering
                 self._forget(session_id, entry)
                 return
             timer = loop.call_later(min(remaining, 5.0), _wake, waiter)
@@ -409,8 +409,13 @@ def _keep(live: LiveSession, entries: list[LogEntry], answer: ActionKey | None) 
         live.keys[(answer.party, answer.key)] = answer
 
 
-def _moved(live: LiveSession, settled: tuple[str, str | None] | None) -> bool:
-    return settled is not None and live.settled != settled
+def _news(live: LiveSession, after: int, settled: tuple[str, str | None] | None) -> bool:
+    """Return whether a waiter for entries after ``after`` (and a change from ``settled``) may stop waiting."""
+    return (
+        len(live.entries) - 1 > after
+        or live.settled[0] != "running"
+        or (settled is not None and live.settled != settled)
+    )
 
 
 def _wake(waiter: asyncio.Future[None]) -> None:
