@@ -165,3 +165,30 @@ def test_the_envoy_sees_every_entry_once_even_when_a_letter_comes_between_its_po
     assert dprk.actions > 0 and len(dprk.letters) >= dprk.actions
     assert dprk.events == len(logged)
     assert all(x.text == "noted" and x.sender == "usa" for x in dprk.letters)
+
+
+def test_an_envoy_sends_two_requests_per_action_its_poll_bringing_the_state(app: Any) -> None:
+    """Waiting for its turn, an envoy long-polls events with state=true: no state request per turn."""
+    with TestClient(app) as client:
+        session = new_session(client, rounds=6)
+        seen: list[tuple[str, str]] = []
+        results: dict[str, EnvoyResult] = {}
+
+        def run(party: str) -> None:
+            own = TestClient(app)
+            if party == "dprk":
+                own.event_hooks["request"].append(lambda r: seen.append((r.method, r.url.path)))
+            token, negotiator = session["party_tokens"][party], make_negotiator("boulware")
+            results[party] = Envoy("http://testserver", session["id"], token, negotiator, client=own).run()
+
+        threads = [threading.Thread(target=run, args=(party,)) for party in ("dprk", "usa")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    dprk = results["dprk"]
+    assert dprk.actions >= 5 and results["usa"].events == dprk.events
+    states = [path for method, path in seen if method == "GET" and path.endswith(session["id"])]
+    actions = [path for method, path in seen if method == "POST"]
+    assert len(actions) == dprk.actions and len(states) == 1  # the state read once, at the start
+    assert len(seen) <= 2 * dprk.actions + 3

@@ -116,6 +116,23 @@ def test_events_after_an_index_and_the_pages(client: TestClient) -> None:
     )
 
 
+def test_events_with_state_carry_the_state_route_s_answer_taken_with_the_entries(client: TestClient) -> None:
+    """events?state=true: the page and the token's own state in one answer, the state's last_index the page's."""
+    session = create(client)
+    act(client, session, "dprk", {"kind": "offer", "outcome": first_offer(client, session, "dprk")})
+    url = f"/api/sessions/{session['id']}/events"
+    for token, you in ((session["party_tokens"]["usa"], "usa"), (session["observer_token"], None)):
+        page = client.get(url, params={"after": 0, "state": "true"}, headers=bearer(token)).json()
+        got, expected = page["state"], state(client, session, token)
+        for timing in ("elapsed", "remaining_seconds", "turn_deadline"):  # the server's clock moved in between
+            got["deadline"].pop(timing), expected["deadline"].pop(timing)
+        assert got == expected and got.get("you") == you and ("utility" in got) == (you is not None)
+        assert got["last_index"] == page["last_index"] == page["events"][-1]["index"] == 1
+        assert page["status"] == got["status"] and page["next_party"] == got["next_party"] == "usa"
+    plain = client.get(url, params={"after": 0}, headers=bearer(session["observer_token"])).json()
+    assert "state" not in plain and [e["index"] for e in plain["events"]] == [1]
+
+
 def _answers_within(seconds: float, call: Any) -> Any:
     """Return ``call()``'s answer, failing if it takes longer than ``seconds`` (it runs in a thread)."""
     answers: list[Any] = []

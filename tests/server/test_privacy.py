@@ -30,7 +30,7 @@ def every_answer(client: TestClient, session: dict[str, Any], token: str) -> str
     """Return all a token can read of a session, concatenated (state, events, debrief, errors)."""
     base = f"/api/sessions/{session['id']}"
     parts = []
-    for route in ("", "/events", "/debrief", "/comments", "/trace", "/log"):
+    for route in ("", "/events", "/events?state=true", "/debrief", "/comments", "/trace", "/log"):
         parts.append(client.get(base + route, headers=bearer(token)).text)
     return "\n".join(parts)
 

@@ -3,8 +3,9 @@
 The loop: read the session (``GET /api/sessions/{id}``: the party's own utility and the
 public state), start the negotiator with its private view, then until the negotiation is
 over either act (when it is this party's turn: ``POST .../actions`` with a fresh
-Idempotency-Key, resent unchanged until answered) or wait for news (``GET
-.../events?after=N&wait=S``). Connection errors and 5xx answers are retried with
+Idempotency-Key, resent unchanged until answered; the answer holds the new state) or wait for
+news (``GET .../events?after=N&wait=S&state=true``: the events and the state they lead to, in
+one request). Connection errors and 5xx answers are retried with
 exponential backoff (up to ``give_up`` seconds without an answer); 401, 403 and 404 stop the
 envoy with an :class:`~summitry.errors.EnvoyError`.
 """
@@ -235,8 +236,7 @@ class Envoy:
                 self._take(produced)
                 state = answer["state"]
                 continue
-            self._catch_up(wait=20.0)
-            state = self._request("GET", self._base)
+            state = self._catch_up(wait=20.0) or self._request("GET", self._base)
         self._catch_up(wait=0.0)
         return self._result(state, view)
 
@@ -263,14 +263,22 @@ class Envoy:
             log.info("action refused: %s", refused)
             return None
 
-    def _catch_up(self, wait: float) -> None:
+    def _catch_up(self, wait: float) -> dict[str, Any] | None:
+        """Take every event after the last one seen (waiting up to ``wait`` s for one); return the state with them.
+
+        The state comes with the last page (``state=true``) and matches it; None if the server
+        sent none (a server from before ``state=true``): then ``GET`` it.
+        """
         while True:
-            params = {"after": self.last, "wait": wait}
+            params = {"after": self.last, "wait": wait, "state": "true"}
             page = self._request("GET", f"{self._base}/events", params=params)
             events = page.get("events", [])
             self._take(events)
             if not events or self.last >= int(page.get("last_index", self.last)):
-                return
+                state = page.get("state")
+                if isinstance(state, dict) and int(state.get("last_index", -2)) == self.last:
+                    return state
+                return None
             wait = 0.0
 
     def _take(self, events: Sequence[Mapping[str, Any]]) -> None:

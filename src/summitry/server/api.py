@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -28,7 +28,7 @@ from .problems import BadRequest, Conflict, Forbidden, Unauthorized
 from .requests import parse_action, parse_comment, parse_json, parse_letter, parse_session
 from .runtime import LiveSession
 from .tokens import Access, parse_bearer
-from .views import compact_json, entry_json, entry_view, revealed, state_json, state_view
+from .views import compact_json, entry_json, entry_view, revealed, state_json
 
 __all__ = ["make_router"]
 
@@ -84,11 +84,11 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         )
 
     @router.get("/api/sessions/{session_id}")
-    def get_session(session_id: str, request: Request) -> dict[str, Any]:
+    async def get_session(session_id: str, request: Request) -> Response:
         """Return the session's state as the token may see it."""
         live, who = access(request, session_id)
-        with live.lock:
-            return state_view(live, who, hub.documents(session_id))
+        text = await _locked(live, lambda session: state_json(session, who, hub.documents(session_id)))
+        return Response(text, media_type="application/json")
 
     @router.post("/api/sessions/{session_id}/actions")
     async def post_action(session_id: str, request: Request) -> Response:
@@ -129,17 +129,36 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         return Response(stored.body, status_code=200, media_type="application/json")
 
     @router.get("/api/sessions/{session_id}/events")
-    async def get_events(session_id: str, request: Request, after: int = -1, wait: float = 0.0) -> Response:
-        """Return the entries after index ``after`` (waiting up to ``wait`` seconds for one)."""
+    async def get_events(
+        session_id: str, request: Request, after: int = -1, wait: float = 0.0, state: bool = False
+    ) -> Response:
+        """Return the entries after index ``after`` (waiting up to ``wait`` seconds for one).
+
+        With ``state=true`` the answer also holds the session's ``state`` as ``GET
+        /api/sessions/{id}`` answers it for this token, taken with the entries (its
+        ``last_index`` is the answer's), so that an envoy needs no second request per turn.
+        """
         live, who = access(request, session_id)
         if wait > 0:
             await hub.wait(session_id, after, min(wait, MAX_WAIT))
-        status, next_party = live.settled  # as of the committed entries, read first
-        entries = hub.entries(session_id, after, PAGE)
-        open_ = revealed(live)
-        events = ",".join(entry_json(live, e.record, who, open_=open_) for e in entries)  # as the stream renders them
-        rest = compact_json({"last_index": len(live.entries) - 1, "status": status, "next_party": next_party})
-        return Response(f'{{"events":[{events}],{rest[1:]}', media_type="application/json")
+
+        def page(session: LiveSession) -> str:
+            status, next_party = session.settled  # as of the committed entries, read first
+            entries = hub.entries(session_id, after, PAGE)
+            open_ = revealed(session)
+            events = ",".join(entry_json(session, e.record, who, open_=open_) for e in entries)  # as the stream
+            last = len(session.entries) - 1
+            rest = compact_json({"last_index": last, "status": status, "next_party": next_party})
+            return f'{{"events":[{events}],{rest[1:-1]}'
+
+        if not state:
+            return Response(page(live) + "}", media_type="application/json")
+
+        def with_state(session: LiveSession) -> str:  # under the session's lock: no change half-written
+            return page(session) + f',"state":{state_json(session, who, hub.documents(session_id))}}}'
+
+        text = await _locked(hub.live(session_id), with_state)
+        return Response(text, media_type="application/json")
 
     @router.get("/api/sessions/{session_id}/stream")
     async def stream(
@@ -293,6 +312,25 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         return {"status": "ok", "store": store, "live_sessions": len(hub.sessions())}
 
     return router
+
+
+async def _locked(live: LiveSession, render: Callable[[LiveSession], str]) -> str:
+    """Return ``render(live)`` under the session's lock: at once if it is free, else from a worker thread.
+
+    A change holds the lock from computing its entries until they are committed (on the event
+    loop, across the commit), so waiting for it on the loop would stall every request.
+    """
+    if live.lock.acquire(blocking=False):
+        try:
+            return render(live)
+        finally:
+            live.lock.release()
+
+    def wait_and_render() -> str:
+        with live.lock:
+            return render(live)
+
+    return await run_in_threadpool(wait_and_render)
 
 
 class _Replay(Exception):
