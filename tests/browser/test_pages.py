@@ -82,7 +82,7 @@ def test_a_person_negotiates_against_an_agent_from_the_lobby_to_the_debrief(
             break
         page.get_by_role("button", name="Send offer").click()
         expect(page.locator("#history tbody tr")).to_have_count(1 + 2 * sent)
-        expect(page.locator("#round")).to_have_text(f"{sent} of 20")  # the state after usa's answer
+        expect(page.locator("#round")).to_have_text(f"{sent + 1} of 20")  # usa answered: round sent + 1 begins
         _wait_turn(page)
     page.get_by_role("button", name="Accept").click()
     page.get_by_text(re.compile(r"^Agreement: ")).wait_for()
@@ -389,6 +389,45 @@ def test_a_reload_and_a_server_restart_mid_session_catch_up_and_carry_on(context
     page.get_by_text(re.compile(r"^Agreement: ")).wait_for()
     final = server.get(f"/api/sessions/{sid}", usa)
     assert final["status"] == "agreed" and final["agreement"]["sanctions_relief"] == "full"
+
+
+def test_a_finished_session_shows_the_rounds_played_as_the_debrief_does_and_says_it_is_over(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    """The first party accepts in round 2: the state's ``round`` (an index from 0) is 1, ``result.rounds`` is 2."""
+    session = server.create(
+        {"scenario": "hanoi-deal", "rounds": 10, "parties": {"dprk": {"kind": "human"}, "usa": {"kind": "human"}}}
+    )
+    sid, dprk, usa = session["id"], session["party_tokens"]["dprk"], session["party_tokens"]["usa"]
+    context = browser.new_context(viewport=WIDE)
+    try:
+        party = _party_page(context, server, session, "usa")
+        observer = context.new_page()
+        observer.goto(server.page("observer", sid, session["observer_token"]))
+        for page in (party, observer):
+            expect(page.locator("#round")).to_have_text("1 of 10")
+            expect(page.locator("#connection")).to_have_text("live")
+        outcome = {i["name"]: i["values"][0] for i in server.get(f"/api/sessions/{sid}", dprk)["scenario"]["issues"]}
+        server.act(sid, dprk, {"kind": "offer", "outcome": outcome})
+        server.act(sid, usa, {"kind": "offer", "outcome": outcome})
+        server.act(sid, dprk, {"kind": "accept"})
+        final = server.get(f"/api/sessions/{sid}", usa)
+        assert (final["status"], final["round"], final["result"]["rounds"]) == ("agreed", 1, 2)
+        for page in (party, observer):  # both pages were open: they follow the end live, without a reload
+            expect(page.locator("#round-label")).to_have_text("Rounds played")
+            expect(page.locator("#round")).to_have_text("2 of 10")
+            expect(page.locator("#connection")).to_have_text("over: agreement")
+            expect(page.locator("#connection")).to_have_attribute("data-kind", "over")
+        assert party.locator("#history tbody tr").last.locator(".col-round").inner_text() == "2"
+        party.screenshot(path=shots / "party-over.png", full_page=True)
+        observer.reload()  # opened after the end, too
+        expect(observer.locator("#round")).to_have_text("2 of 10")
+        expect(observer.locator("#connection")).to_have_text("over: agreement")
+        observer.screenshot(path=shots / "observer-over.png", full_page=True)
+        party.get_by_role("link", name="Read the debrief").click()
+        expect(party.locator("#result")).to_have_text("Agreement reached after 2 rounds.")
+    finally:
+        context.close()
 
 
 def test_the_administrators_link_gives_a_party_a_new_link_and_the_old_one_stops_working(

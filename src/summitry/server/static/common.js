@@ -377,6 +377,44 @@ const Summitry = (() => {
     });
   }
 
+  // ---- rounds and the end ----------------------------------------------------------------
+  // The API gives a round's index, counted from 0 (the state's `round`, each event's `round`), and,
+  // once over, how many rounds were played (`result.rounds`, the debrief's `rounds`). The pages
+  // number rounds from 1, so that the number of the last round played is the count the debrief
+  // gives. The events that close a negotiation at its round deadline carry the index after the
+  // last round; they are shown in the last round.
+  function roundNumber(index, limit) {
+    if (index === null || index === undefined || index === "") return "";
+    const n = Number(index) + 1;
+    return String(limit ? Math.min(n, limit) : n);
+  }
+
+  function roundFact(state) {
+    const limit = state.deadline && state.deadline.rounds;
+    const of = limit ? ` of ${limit}` : "";
+    if (state.status !== "running" && state.result) return { label: "Rounds played", text: `${state.result.rounds}${of}` };
+    if (state.request === "approve") return { label: "Round", text: `final vote, after ${state.round}${of}` };
+    return { label: "Round", text: `${roundNumber(state.round, limit)}${of}` };
+  }
+
+  const REASONS = { agreed: "agreement", deadline: "the deadline passed", ended: "a party ended the negotiation", failed: "a party failed" };
+
+  function reasonText(reason) {
+    return REASONS[reason] || String(reason || "");
+  }
+
+  // The marker of the live feed: once the negotiation is over it says so, with the reason (the
+  // feed still follows the session, for letters; a lost connection still shows).
+  function showConnection(node, kind, message, state) {
+    if (kind === "live" && state && state.status !== "running") {
+      node.dataset.kind = "over";
+      node.textContent = `over: ${reasonText((state.result && state.result.reason) || state.reason || state.status)}`;
+      return;
+    }
+    node.dataset.kind = kind;
+    node.textContent = { live: "live", refused: `refused: ${message}`, connecting: "connecting…" }[kind] || "reconnecting…";
+  }
+
   // ---- small things --------------------------------------------------------------------
   // Wrap an async task so that calls while it runs make it run exactly once more afterwards
   // (so the last call always sees the newest state), and every caller awaits that run.
@@ -430,10 +468,14 @@ const Summitry = (() => {
     fmt,
     outcomeText,
     pageLink,
+    reasonText,
+    roundFact,
+    roundNumber,
     sameValue,
     sessionIdFromLocation,
     setStatus,
     show,
+    showConnection,
     sleep,
     tokenFromLocation,
   };

@@ -34,10 +34,10 @@
     $("where").textContent = `Debrief · session ${sessionId}`;
     document.title = `summitry — debrief — ${Summitry.scenarioName(state)}`;
     const agreement = asOutcome(debrief.agreement, issues);
-    const reasons = { deadline: "the deadline passed", ended: "a party ended the negotiation", failed: "a party failed" };
+    const rounds = `${debrief.rounds} round${debrief.rounds === 1 ? "" : "s"}`;
     setStatus(
       $("result"),
-      agreement ? `Agreement reached after ${debrief.rounds} rounds.` : `No agreement: ${reasons[debrief.reason] || debrief.reason}.`,
+      agreement ? `Agreement reached after ${rounds}.` : `No agreement after ${rounds}: ${Summitry.reasonText(debrief.reason)}.`,
       agreement ? "ok" : "info"
     );
     const box = clear($("agreement"));
@@ -120,7 +120,7 @@
     }
   }
 
-  async function renderTrace() {
+  async function renderTrace(state) {
     const data = await Api.api(`${base}/events?after=-1`, { token });
     const events = Summitry.eventsOf(data);
     const rows = events.map((e) => {
@@ -131,7 +131,7 @@
       if (e.kind === "amend") what += `: ${Object.entries(d.changes || {}).map(([k, v]) => `${k} → ${v}`).join(", ") || "no change"}`;
       if (e.kind === "vote" || e.kind === "approve") what += d.accept ? " (yes)" : " (no)";
       if (e.kind === "letter") what = `letter to ${(d.to || []).join(", ")}`;
-      return [String(e.index ?? ""), String(e.round ?? ""), e.party || "", what];
+      return [String(e.index ?? ""), Summitry.roundNumber(e.round, state.deadline && state.deadline.rounds), e.party || "", what];
     });
     table($("trace"), ["#", "round", "who", "what"], rows, ["num", "num", "who", "what"]);
     return events;
@@ -182,7 +182,7 @@
       const state = await Api.api(base, { token });
       const debrief = await Api.api(`${base}/debrief`, { token });
       render(debrief, state);
-      const events = await renderTrace();
+      const events = await renderTrace(state);
       renderSpace(debrief, events);
       await renderRoadmap(state, debrief);
     } catch (err) {

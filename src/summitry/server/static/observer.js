@@ -9,6 +9,7 @@
   let state = null;
   let issues = [];
   const events = [];
+  let connection = { kind: "connecting", message: "" }; // the live feed's last word
 
   const refresh = Summitry.coalesce(async () => {
     try {
@@ -28,14 +29,16 @@
     $("status-title").textContent = `Session ${sessionId} — ${name}`;
     $("where").textContent = `Observer · ${name}`;
     $("protocol").textContent = state.protocol === "sao" ? "alternating offers" : state.amendments ? "mediation with amendments" : "mediation";
-    const rounds = state.deadline && state.deadline.rounds;
-    $("round").textContent = rounds ? `${state.round} of ${rounds}` : String(state.round ?? "—");
+    const round = Summitry.roundFact(state);
+    $("round-label").textContent = round.label;
+    $("round").textContent = round.text;
+    Summitry.showConnection($("connection"), connection.kind, connection.message, state);
     $("parties").textContent = (state.parties || []).map((p) => (typeof p === "string" ? p : p.name)).join(", ");
     const running = state.status === "running";
     if (running) setStatus($("turn"), state.next_party ? `It is ${state.next_party}'s turn.` : "Running.", "info");
     else {
       const agreement = asOutcome(state.agreement, issues);
-      setStatus($("turn"), agreement ? `Agreement: ${outcomeText(agreement, issues)}` : `Over: no agreement (${state.reason || state.status}).`, agreement ? "ok" : "info");
+      setStatus($("turn"), agreement ? `Agreement: ${outcomeText(agreement, issues)}` : `Over: no agreement (${Summitry.reasonText(state.reason || state.status)}).`, agreement ? "ok" : "info");
     }
     const current = clear($("current"));
     const standing = asOutcome(state.standing_offer, issues);
@@ -108,7 +111,7 @@
             "tr",
             { class: `ev ev-${e.kind}` },
             el("td", { class: "num", text: String(e.index ?? "") }),
-            el("td", { class: "num", text: e.round ?? "" }),
+            el("td", { class: "num", text: Summitry.roundNumber(e.round, state.deadline && state.deadline.rounds) }),
             el("td", { class: "who", text: e.party || (e.kind === "proposal" || e.kind === "draft" ? "chefs" : "") }),
             el("td", { class: "what", text: describe(e) })
           )
@@ -132,9 +135,8 @@
         refresh();
       },
       onConnection: (kind, message) => {
-        const node = $("connection");
-        node.dataset.kind = kind;
-        node.textContent = kind === "live" ? "live" : kind === "refused" ? `refused: ${message}` : "reconnecting…";
+        connection = { kind, message };
+        Summitry.showConnection($("connection"), kind, message, state);
       },
     }).start();
   }

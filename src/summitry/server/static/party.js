@@ -16,6 +16,7 @@
   let offerDirty = false; // the person has touched the offer form
   let amendDirty = false;
   let busy = false;
+  let connection = { kind: "connecting", message: "" }; // the live feed's last word
 
   // ---- reading the state -------------------------------------------------------------
   const phaseOf = (s) => s.phase || s.request || (s.protocol === "sao" ? "offer" : "vote");
@@ -426,7 +427,7 @@
           "tr",
           { class: `ev ev-${e.kind}` },
           el("td", { class: "num", text: String(e.index ?? n) }),
-          el("td", { class: "num col-round", text: e.round ?? "" }),
+          el("td", { class: "num col-round", text: Summitry.roundNumber(e.round, state.deadline && state.deadline.rounds) }),
           el("td", { class: "who", text: e.party || (e.kind === "proposal" || e.kind === "draft" ? "chefs" : "") }),
           el("td", { class: "what", text: what }),
           el("td", { class: "num", text: u === null ? "" : fmt(u) })
@@ -480,7 +481,10 @@
     $("mediation-card").hidden = sao;
     const title = Summitry.scenarioName(state);
     $("status-title").textContent = `${me} — ${title}`;
-    $("round").textContent = roundText();
+    const round = Summitry.roundFact(state);
+    $("round-label").textContent = round.label;
+    $("round").textContent = round.text;
+    Summitry.showConnection($("connection"), connection.kind, connection.message, state);
     tick();
     const turn = $("turn");
     if (running()) {
@@ -514,12 +518,7 @@
     if (state.status === "agreed" && agreement) return `Agreement: ${outcomeText(agreement, issues)} — worth ${fmt(utility.of(agreement))} to you.`;
     if (state.status === "ended") return "The negotiation was ended with no agreement.";
     if (state.status === "timed_out") return "The deadline passed with no agreement.";
-    return `The negotiation is over (${state.reason || state.status}).`;
-  }
-
-  function roundText() {
-    const rounds = state.deadline && state.deadline.rounds;
-    return rounds ? `${state.round} of ${rounds}` : String(state.round ?? "—");
+    return `The negotiation is over: ${Summitry.reasonText(state.reason || state.status)}.`;
   }
 
   function tick() {
@@ -567,9 +566,8 @@
   }
 
   function onConnection(kind, message) {
-    const node = $("connection");
-    node.dataset.kind = kind;
-    node.textContent = kind === "live" ? "live" : kind === "refused" ? `refused: ${message}` : "reconnecting…";
+    connection = { kind, message };
+    Summitry.showConnection($("connection"), kind, message, state);
     if (kind === "live") refresh();
   }
 
