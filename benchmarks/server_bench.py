@@ -25,6 +25,9 @@ Run: ``.venv/bin/python benchmarks/server_bench.py --store sqlite --sessions 10 
 (``--profile FILE`` writes the server's cProfile stats, all threads; ``--wrap 'py-spy record
 -o F --'`` runs the server under a sampling profiler; ``--floor`` measures only the framework:
 the server CPU per request of a constant route in FastAPI and in a bare ASGI app, same client).
+Every run first measures FastAPI's floor and gives each row's server CPU per action in
+*floors* too: the machine's speed divided out, so that runs on faster or slower hosts (or on a
+busy one) compare (``--no-floor`` skips it).
 """
 
 from __future__ import annotations
@@ -505,9 +508,12 @@ def drop_postgres(name: str) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def floor(requests: int = 5000, connections: int = 20) -> None:
-    """Print the server CPU per request of a constant route: FastAPI, and a bare ASGI app, on uvicorn."""
-    for kind in ("fastapi", "asgi"):
+def floor(
+    requests: int = 5000, connections: int = 20, kinds: tuple[str, ...] = ("fastapi", "asgi")
+) -> dict[str, float]:
+    """Print and return the server CPU per request (ms) of a constant route: FastAPI, a bare ASGI app, on uvicorn."""
+    costs: dict[str, float] = {}
+    for kind in kinds:
         port = free_port()
         process = subprocess.Popen([sys.executable, "-c", FLOOR_CODE, str(port), kind])
         try:
@@ -530,14 +536,16 @@ def floor(requests: int = 5000, connections: int = 20) -> None:
             before, load_before = cpu_seconds(process.pid), os.getloadavg()[0]
             asyncio.run(load())
             used = cpu_seconds(process.pid) - before
+            costs[kind] = 1000 * used / requests
             print(
-                f"floor {kind:8} server CPU per request {1000 * used / requests:.3f} ms "
+                f"floor {kind:8} server CPU per request {costs[kind]:.3f} ms "
                 f"load={load_before:.2f}->{os.getloadavg()[0]:.2f}",
                 flush=True,
             )
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=60)
+    return costs
 
 
 def main() -> None:
@@ -554,10 +562,16 @@ def main() -> None:
         help="how a party learns of its turn: the stream (?state=true) or long-polls of events?wait=",
     )
     parser.add_argument("--floor", action="store_true", help="only measure a constant route (FastAPI; bare ASGI)")
+    parser.add_argument(
+        "--no-floor",
+        action="store_true",
+        help="skip measuring FastAPI's floor first (it gives each row's server CPU per action in floors)",
+    )
     args = parser.parse_args()
     if args.floor:
         floor()
         return
+    unit = None if args.no_floor else floor(kinds=("fastapi",))["fastapi"]
     for n in args.sessions:
         folder = tempfile.mkdtemp(prefix="summitry-bench-")
         pg_name = None
@@ -585,7 +599,8 @@ def main() -> None:
             f"(p90={row['p90_ms']:.1f} max={row['max_ms']:.1f}) "
             f"lost={row['lost']} duplicated={row['duplicated']} bad_logs={row['bad_logs']} wall={row['wall_s']:.1f} s "
             f"cpu/action: server={row['server_cpu_ms']:.2f} ms (kernel {row['server_system_ms']:.2f}) "
-            f"client={row['client_cpu_ms']:.2f} ms postgres={row['database_cpu_ms']:.2f} ms "
+            + ("" if unit is None else f"= {row['server_cpu_ms'] / unit:.1f} floors ")
+            + f"client={row['client_cpu_ms']:.2f} ms postgres={row['database_cpu_ms']:.2f} ms "
             f"cores busy={row['machine_busy']:.2f}{per_commit} "
             f"load={row['load'][0]:.2f}->{row['load'][1]:.2f}",
             flush=True,
