@@ -27,7 +27,10 @@ Run: ``.venv/bin/python benchmarks/server_bench.py --store sqlite --sessions 10 
 the server CPU per request of a constant route in FastAPI and in a bare ASGI app, same client).
 Every run first measures FastAPI's floor and gives each row's server CPU per action in
 *floors* too: the machine's speed divided out, so that runs on faster or slower hosts (or on a
-busy one) compare (``--no-floor`` skips it).
+busy one) compare (``--no-floor`` skips it). ``--servers K`` starts K servers, each on a store of
+its own, and shares the sessions out between them, the client sending each session to its own
+server: the best a server sharded into K processes could do on this machine, with no relay and
+nothing shared.
 """
 
 from __future__ import annotations
@@ -379,15 +382,15 @@ async def create_sessions(client: httpx.AsyncClient, count: int, rounds: int) ->
 
 
 async def play(
-    host: str,
-    port: int,
+    addresses: list[tuple[str, int]],
     created: list[dict[str, Any]],
     offers: dict[str, Any],
     latencies: list[float],
     feed: str,
     on_start: Callable[[], None] = lambda: None,
 ) -> tuple[list[tuple[int, list[int]]], list[Connection]]:
-    connections = [Connection(host, port) for _ in range(2 * len(created))]
+    """Play every session of ``created`` (session i on the server at ``addresses[i]``)."""
+    connections = [Connection(*addresses[i]) for i in range(len(created)) for _ in range(2)]
     player = stream_party if feed == "stream" else party
     start = Start(2 * len(created), on_start)
     tasks = [
@@ -398,12 +401,47 @@ async def play(
     return list(await asyncio.gather(*tasks)), connections
 
 
-async def one_level(url: str, sessions: int, rounds: int, server_pid: int, feed: str) -> dict[str, Any]:
+def _address(url: str) -> tuple[str, int]:
     host, port = url.removeprefix("http://").split(":")
-    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
-        warm = await create_sessions(client, 2, 5)
+    return host, int(port)
+
+
+def _servers_cpu(pids: list[int]) -> tuple[float, float]:
+    splits = [cpu_split(pid) for pid in pids]
+    return sum(u for u, _ in splits), sum(k for _, k in splits)
+
+
+async def _commits(clients: list[httpx.AsyncClient]) -> dict[str, int] | None:
+    """Return the appends and transactions of every server's group commit, summed (None if a store says none)."""
+    total = {"appends": 0, "transactions": 0}
+    for client in clients:
+        commits = (await client.get("/healthz")).json()["store"].get("commits")
+        if not commits:
+            return None
+        total["appends"] += commits["appends"]
+        total["transactions"] += commits["transactions"]
+    return total
+
+
+async def one_level(urls: list[str], sessions: int, rounds: int, server_pids: list[int], feed: str) -> dict[str, Any]:
+    """Measure ``sessions`` sessions, shared out in turn between the servers at ``urls`` (usually one)."""
+    clients = [httpx.AsyncClient(base_url=url, timeout=120) for url in urls]
+    try:
+        return await _one_level(clients, sessions, rounds, server_pids, feed)
+    finally:
+        for client in clients:
+            await client.aclose()
+
+
+async def _one_level(
+    clients: list[httpx.AsyncClient], sessions: int, rounds: int, server_pids: list[int], feed: str
+) -> dict[str, Any]:
+    addresses = [_address(str(c.base_url).rstrip("/")) for c in clients]
+    state: dict[str, Any] = {}
+    for each in clients:  # first-use costs of every server, not measured
+        warm = await create_sessions(each, 2, 5)
         state = (
-            await client.get(
+            await each.get(
                 f"/api/sessions/{warm[0]['id']}",
                 headers={"Authorization": f"Bearer {warm[0]['party_tokens']['dprk']}"},
             )
@@ -413,56 +451,59 @@ async def one_level(url: str, sessions: int, rounds: int, server_pid: int, feed:
             "dprk": {i["name"]: i["values"][0] for i in issues},
             "usa": {i["name"]: i["values"][-1] for i in issues},
         }
-        _, warm_connections = await play(host, int(port), warm, offers, [], feed)  # first-use costs, not measured
+        warm_at = [_address(str(each.base_url).rstrip("/"))] * len(warm)
+        _, warm_connections = await play(warm_at, warm, offers, [], feed)
         for connection in warm_connections:
             await connection.close()
-        created = await create_sessions(client, sessions, rounds)
-        latencies: list[float] = []
-        commits_before = (await client.get("/healthz")).json()["store"].get("commits")
-        at_start: dict[str, Any] = {}
+    owner = [i % len(clients) for i in range(sessions)]
+    created = [(await create_sessions(clients[k], 1, rounds))[0] for k in owner]
+    session_at = [addresses[k] for k in owner]
+    latencies: list[float] = []
+    commits_before = await _commits(clients)
+    at_start: dict[str, Any] = {}
 
-        def mark() -> None:  # every party ready: the measured phase starts
-            at_start.update(
-                load=os.getloadavg()[0],
-                client=time.process_time(),
-                server=cpu_split(server_pid),
-                database=database_seconds(),
-                ticks=machine_ticks(),
-                time=time.perf_counter(),
+    def mark() -> None:  # every party ready: the measured phase starts
+        at_start.update(
+            load=os.getloadavg()[0],
+            client=time.process_time(),
+            server=_servers_cpu(server_pids),
+            database=database_seconds(),
+            ticks=machine_ticks(),
+            time=time.perf_counter(),
+        )
+
+    played, connections = await play(session_at, created, offers, latencies, feed, mark)
+    wall = time.perf_counter() - at_start["time"]
+    load_before = at_start["load"]
+    cpu_client = time.process_time() - at_start["client"]
+    user, system = _servers_cpu(server_pids)
+    server_user, server_system = user - at_start["server"][0], system - at_start["server"][1]
+    database = database_seconds() - at_start["database"]
+    (busy, ticks), (busy_now, ticks_now) = at_start["ticks"], machine_ticks()
+    machine_busy = (busy_now - busy) / max(1, ticks_now - ticks)
+    load_after = os.getloadavg()[0]
+    commits_after = await _commits(clients)
+    for connection in connections:
+        await connection.close()
+    expected = list(range(1 + 2 * rounds + 1))  # start, the offers, the timeout
+    lost = duplicated = bad_logs = 0
+    for acted_seen in played:  # what each party saw: every index once, in order
+        seen = acted_seen[1]
+        lost += len(set(expected) - set(seen))
+        duplicated += len(seen) - len(set(seen))
+        bad_logs += seen != sorted(seen)
+    for s, k in zip(created, owner, strict=True):  # what the server stored: the whole log, its hash chain intact
+        log = (
+            await clients[k].get(
+                f"/api/sessions/{s['id']}/log", headers={"Authorization": f"Bearer {s['admin_token']}"}
             )
-
-        played, connections = await play(host, int(port), created, offers, latencies, feed, mark)
-        wall = time.perf_counter() - at_start["time"]
-        load_before = at_start["load"]
-        cpu_client = time.process_time() - at_start["client"]
-        user, system = cpu_split(server_pid)
-        server_user, server_system = user - at_start["server"][0], system - at_start["server"][1]
-        database = database_seconds() - at_start["database"]
-        (busy, ticks), (busy_now, ticks_now) = at_start["ticks"], machine_ticks()
-        machine_busy = (busy_now - busy) / max(1, ticks_now - ticks)
-        load_after = os.getloadavg()[0]
-        commits_after = (await client.get("/healthz")).json()["store"].get("commits")
-        for connection in connections:
-            await connection.close()
-        expected = list(range(1 + 2 * rounds + 1))  # start, the offers, the timeout
-        lost = duplicated = bad_logs = 0
-        for acted_seen in played:  # what each party saw: every index once, in order
-            seen = acted_seen[1]
-            lost += len(set(expected) - set(seen))
-            duplicated += len(seen) - len(set(seen))
-            bad_logs += seen != sorted(seen)
-        for s in created:  # what the server stored: the whole log, its hash chain intact
-            log = (
-                await client.get(
-                    f"/api/sessions/{s['id']}/log", headers={"Authorization": f"Bearer {s['admin_token']}"}
-                )
-            ).text
-            records = [json.loads(line) for line in log.splitlines()]
-            try:
-                verify_chain((r["record"], r["hash"]) for r in records)
-            except TraceError:
-                bad_logs += 1
-            bad_logs += [r["record"]["position"] for r in records] != expected
+        ).text
+        records = [json.loads(line) for line in log.splitlines()]
+        try:
+            verify_chain((r["record"], r["hash"]) for r in records)
+        except TraceError:
+            bad_logs += 1
+        bad_logs += [r["record"]["position"] for r in records] != expected
     ms = np.array(latencies) * 1000
     actions = int(sum(a for a, _ in played))
     commits = None
@@ -561,6 +602,13 @@ def main() -> None:
         default="stream",
         help="how a party learns of its turn: the stream (?state=true) or long-polls of events?wait=",
     )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="start this many servers, each on its own store, and share the sessions out between them "
+        "(the client sends each session to its own): what sharding could give at best, without a relay",
+    )
     parser.add_argument("--floor", action="store_true", help="only measure a constant route (FastAPI; bare ASGI)")
     parser.add_argument(
         "--no-floor",
@@ -574,27 +622,35 @@ def main() -> None:
     unit = None if args.no_floor else floor(kinds=("fastapi",))["fastapi"]
     for n in args.sessions:
         folder = tempfile.mkdtemp(prefix="summitry-bench-")
-        pg_name = None
-        if args.store == "sqlite":
-            db = f"sqlite:///{Path(folder) / 'bench.db'}"
-        else:
-            db, pg_name = postgres_database()
-        process, url = start_server(db, f"{args.profile}.{n}" if args.profile else None, args.wrap)
+        pg_names: list[str] = []
+        servers: list[tuple[subprocess.Popen[bytes], str]] = []
         try:
-            server_pid = process.pid
-            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-            if args.wrap and children:  # the server is the wrapper's child
-                server_pid = int(children[0])
-            row = asyncio.run(one_level(url, n, args.rounds, server_pid, args.feed))
+            for k in range(args.servers):  # each on a store of its own: sessions shared out, nothing shared
+                if args.store == "sqlite":
+                    db = f"sqlite:///{Path(folder) / f'bench{k}.db'}"
+                else:
+                    db, pg_name = postgres_database()
+                    pg_names.append(pg_name)
+                profile = f"{args.profile}.{n}" + (f".{k}" if args.servers > 1 else "") if args.profile else None
+                servers.append(start_server(db, profile, args.wrap))
+            pids = []
+            for process, _ in servers:
+                children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+                pids.append(int(children[0]) if args.wrap and children else process.pid)  # under a wrapper: its child
+            row = asyncio.run(one_level([url for _, url in servers], n, args.rounds, pids, args.feed))
         finally:
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=60)
-            if pg_name is not None:
+            for process, _ in servers:
+                process.send_signal(signal.SIGINT)
+            for process, _ in servers:
+                process.wait(timeout=60)
+            for pg_name in pg_names:
                 drop_postgres(pg_name)
             shutil.rmtree(folder, ignore_errors=True)
         per_commit = "" if row["per_commit"] is None else f" actions/commit={row['per_commit']:.1f}"
         print(
-            f"{args.store:10} {args.feed:6} sessions={row['sessions']:4d} actions={row['actions']:6d} "
+            f"{args.store:10} {args.feed:6} "
+            + ("" if args.servers == 1 else f"servers={args.servers} ")
+            + f"sessions={row['sessions']:4d} actions={row['actions']:6d} "
             f"actions/s={row['actions_per_s']:7.1f} p50={row['p50_ms']:6.1f} ms p99={row['p99_ms']:6.1f} ms "
             f"(p90={row['p90_ms']:.1f} max={row['max_ms']:.1f}) "
             f"lost={row['lost']} duplicated={row['duplicated']} bad_logs={row['bad_logs']} wall={row['wall_s']:.1f} s "
