@@ -192,3 +192,39 @@ def test_an_envoy_sends_two_requests_per_action_its_poll_bringing_the_state(app:
     actions = [path for method, path in seen if method == "POST"]
     assert len(actions) == dprk.actions and len(states) == 1  # the state read once, at the start
     assert len(seen) <= 2 * dprk.actions + 3
+
+
+def test_an_envoy_whose_turn_comes_while_it_reads_the_history_acts_at_once(app: Any) -> None:
+    """The other party acts between the envoy's first state read and its first events poll.
+
+    The envoy must take the state that comes with the history (its turn), not keep the one it
+    read first ("not your turn") and wait for news that cannot come (the other party waits for it).
+    """
+    with TestClient(app) as client:
+        session = new_session(client, rounds=1)
+        dprk = bearer_of(session, "dprk")
+        sent: list[str] = []
+
+        def after(response: Any) -> None:
+            if not sent and response.request.method == "GET" and response.request.url.path.endswith(session["id"]):
+                response.read()
+                assert response.json()["next_party"] == "dprk"
+                offer = {i["name"]: i["values"][0] for i in response.json()["scenario"]["issues"]}
+                acted = client.post(
+                    f"/api/sessions/{session['id']}/actions",
+                    json={"kind": "offer", "outcome": offer},
+                    headers={**dprk, "Idempotency-Key": "dprk-0"},
+                )
+                assert acted.status_code == 200, acted.text
+            sent.append(f"{response.request.method} {response.request.url.path.rsplit('/', 1)[-1]}")
+
+        own = TestClient(app)
+        own.event_hooks["response"].append(after)
+        token = session["party_tokens"]["usa"]
+        result = Envoy("http://testserver", session["id"], token, make_negotiator("boulware"), client=own).run()
+    assert result.actions == 1 and result.status == "timed_out"
+    assert sent == [f"GET {session['id']}", "GET events", "POST actions", "GET events"]
+
+
+def bearer_of(session: dict[str, Any], party: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {session['party_tokens'][party]}"}

@@ -213,7 +213,9 @@ class Envoy:
         view = private_view_of(state)
         self._issues = tuple(view.space.issue_names)
         self.negotiator.start(view, make_rng(self.seed))
-        self._catch_up(wait=0.0)
+        # The history so far, and the state as of it: another party may have acted since the
+        # state was read, and a stale "not your turn" would wait for news that cannot come.
+        state = self._catch_up(wait=0.0) or self._request("GET", self._base)
         refusals = 0
         while state["status"] == "running":
             if state.get("your_turn"):
