@@ -21,6 +21,9 @@ expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not in
 pytestmark = pytest.mark.slow
 
 SECRET_MARKERS = ("0.4321", "0.1234", "7.654321", "usa-private-brief")
+OPEN = re.compile(
+    r"Standing offer|Your offer stands|[Cc]urrent text"
+)  # what reads as still on the table (visible text)
 
 
 def _party_page(context: Any, server: Server, session: dict[str, Any], party: str) -> Any:
@@ -127,6 +130,9 @@ def test_two_people_mediate_the_dinner_with_amendments_and_votes(browser: Any, s
     try:
         dprk = _party_page(contexts[0], server, session, "dprk")
         usa = _party_page(contexts[1], server, session, "usa")
+        observer = contexts[0].new_page()
+        observer.goto(server.page("observer", session["id"], session["observer_token"]))
+        expect(observer.locator("#current")).to_have_text(re.compile(r"^Current text: starter="))
         # Round 1: each delegation amends one course (to a value the text does not have yet), and
         # both approve the chefs' merged draft. Round 2: no amendments, and both reject the
         # chefs' own proposal. Then both approve the final text.
@@ -170,6 +176,14 @@ def test_two_people_mediate_the_dinner_with_amendments_and_votes(browser: Any, s
             if e["kind"] == "amend"
         ]
         assert {"dprk", "usa"} <= {e["party"] for e in amendments}
+        _shows_the_agreement_and_no_open_offer(dprk, usa, observer)
+        for page in (dprk, usa):
+            expect(page.locator("#draft")).to_contain_text("The agreed text, worth ")
+            rows = page.locator("#draft tbody tr")
+            assert {r.locator("th").inner_text(): r.locator("td").inner_text() for r in rows.all()} == menu
+        expect(observer.locator("#current")).to_be_empty()
+        expect(observer.locator("#trace tbody tr").last).to_contain_text("agreement: starter=")
+        observer.screenshot(path=shots / "observer-mediation-over.png", full_page=True)
         usa.screenshot(path=shots / "party-mediation-phone.png", full_page=True)
     finally:
         for made in contexts:
@@ -410,6 +424,7 @@ def test_a_finished_session_shows_the_rounds_played_as_the_debrief_does_and_says
         outcome = {i["name"]: i["values"][0] for i in server.get(f"/api/sessions/{sid}", dprk)["scenario"]["issues"]}
         server.act(sid, dprk, {"kind": "offer", "outcome": outcome})
         server.act(sid, usa, {"kind": "offer", "outcome": outcome})
+        expect(observer.locator("#current")).to_have_text(re.compile(r"^Standing offer by usa: yongbyon="))
         server.act(sid, dprk, {"kind": "accept"})
         final = server.get(f"/api/sessions/{sid}", usa)
         assert (final["status"], final["round"], final["result"]["rounds"]) == ("agreed", 1, 2)
@@ -420,14 +435,67 @@ def test_a_finished_session_shows_the_rounds_played_as_the_debrief_does_and_says
             expect(page.locator("#connection")).to_have_attribute("data-kind", "over")
         assert party.locator("#history tbody tr").last.locator(".col-round").inner_text() == "2"
         party.screenshot(path=shots / "party-over.png", full_page=True)
+        _shows_the_agreement_and_no_open_offer(party, observer)
         observer.reload()  # opened after the end, too
         expect(observer.locator("#round")).to_have_text("2 of 10")
         expect(observer.locator("#connection")).to_have_text("over: agreement")
+        _shows_the_agreement_and_no_open_offer(party, observer)
         observer.screenshot(path=shots / "observer-over.png", full_page=True)
         party.get_by_role("link", name="Read the debrief").click()
         expect(party.locator("#result")).to_have_text("Agreement reached after 2 rounds.")
     finally:
         context.close()
+
+
+def _shows_the_agreement_and_no_open_offer(*pages: Any) -> None:
+    """After an agreement a page says so, and nothing on it reads as an offer or a text still open."""
+    for page in pages:
+        expect(page.locator("#turn")).to_have_text(re.compile(r"^Agreement: "))
+        expect(page.locator("#main")).not_to_contain_text(OPEN, use_inner_text=True)
+
+
+def test_an_end_without_agreement_shows_the_last_offer_or_text_as_not_accepted(
+    context: Any, server: Server, shots: Path
+) -> None:
+    """A party ends the negotiation: the last offer (or text) shows as closed, on the observer and party pages."""
+    for protocol in ("sao", "mediation"):
+        session = server.create(
+            {
+                "scenario": "hanoi-deal" if protocol == "sao" else "hanoi-dinner",
+                "protocol": protocol,
+                "rounds": 10,
+                "parties": {"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
+            }
+        )
+        sid, dprk, usa = session["id"], session["party_tokens"]["dprk"], session["party_tokens"]["usa"]
+        party = _party_page(context, server, session, "usa")
+        observer = context.new_page()
+        observer.goto(server.page("observer", sid, session["observer_token"]))
+        if protocol == "sao":
+            issues = server.get(f"/api/sessions/{sid}", dprk)["scenario"]["issues"]
+            server.act(sid, dprk, {"kind": "offer", "outcome": {i["name"]: i["values"][0] for i in issues}})
+            expect(observer.locator("#current")).to_have_text(re.compile(r"^Standing offer by dprk: yongbyon="))
+            expect(party.locator("#standing")).to_contain_text("Standing offer from dprk")
+            server.act(sid, usa, {"kind": "end"})
+        else:
+            expect(observer.locator("#current")).to_have_text(re.compile(r"^Current text: starter="))
+            expect(party.locator("#draft")).to_contain_text("The current text, worth ")
+            server.act(sid, dprk, {"kind": "end"})
+        for page in (party, observer):
+            expect(page.locator("#connection")).to_have_text("over: a party ended the negotiation")
+            expect(page.locator("#main")).not_to_contain_text(OPEN, use_inner_text=True)
+        expect(observer.locator("#turn")).to_have_text(re.compile(r"^Over: no agreement"))
+        if protocol == "sao":
+            closed = r"^Last offer, by dprk \(not accepted\): yongbyon="
+            expect(observer.locator("#current")).to_have_text(re.compile(closed))
+            expect(party.locator("#sao-card")).to_be_hidden()
+        else:
+            expect(observer.locator("#current")).to_have_text(re.compile(r"^Last text \(not agreed\): starter="))
+            expect(party.locator("#draft")).to_contain_text("The last text (not agreed), worth ")
+        observer.screenshot(path=shots / f"observer-ended-{protocol}.png", full_page=True)
+        party.screenshot(path=shots / f"party-ended-{protocol}.png", full_page=True)
+        party.close()
+        observer.close()
 
 
 def test_the_administrators_link_gives_a_party_a_new_link_and_the_old_one_stops_working(

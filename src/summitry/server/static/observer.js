@@ -40,16 +40,26 @@
       const agreement = asOutcome(state.agreement, issues);
       setStatus($("turn"), agreement ? `Agreement: ${outcomeText(agreement, issues)}` : `Over: no agreement (${Summitry.reasonText(state.reason || state.status)}).`, agreement ? "ok" : "info");
     }
-    const current = clear($("current"));
-    const standing = asOutcome(state.standing_offer, issues);
-    const draft = asOutcome(state.draft, issues);
-    if (state.protocol === "sao" && standing) current.append(el("p", { text: `Standing offer by ${state.standing_offer_by}: ${outcomeText(standing, issues)}` }));
-    if (state.protocol !== "sao" && draft) current.append(el("p", { text: `Current text: ${outcomeText(draft, issues)}` }));
+    renderCurrent(running);
     const ended = $("ended");
     ended.hidden = running;
     if (!running) clear(ended).append(el("a", { href: Summitry.pageLink("debrief", sessionId, token), class: "button-link", text: "Read the debrief" }));
     renderAdmin();
     renderTrace();
+  }
+
+  // What is on the table: while it runs, the standing offer or the current text; after the end
+  // the agreement is in the status line above, and with no agreement the last offer or text is
+  // shown as not accepted (nothing reads as if it were still open).
+  function renderCurrent(running) {
+    const current = clear($("current"));
+    const sao = state.protocol === "sao";
+    const last = asOutcome(sao ? state.standing_offer : state.draft, issues);
+    if (!last || (!running && asOutcome(state.agreement, issues))) return;
+    let text;
+    if (running) text = sao ? `Standing offer by ${state.standing_offer_by}: ` : "Current text: ";
+    else text = sao ? `Last offer, by ${state.standing_offer_by} (not accepted): ` : "Last text (not agreed): ";
+    current.append(el("p", { text: text + outcomeText(last, issues) }));
   }
 
   let adminReady = false;

@@ -232,9 +232,11 @@
     const draft = draftOf(state);
     const proposal = proposalOf(state);
     const phase = phaseOf(state);
+    const agreed = !running() && asOutcome(state.agreement, issues);
+    const label = running() ? "The current text" : agreed ? "The agreed text" : "The last text (not agreed)";
     clear($("draft")).append(
-      el("p", {}, "The current text, worth ", el("strong", { text: fmt(utility.of(draft)) }), " to you:"),
-      outcomeTable(draft)
+      el("p", {}, `${label}, worth `, el("strong", { text: fmt(utility.of(agreed || draft)) }), " to you:"),
+      outcomeTable(agreed || draft)
     );
     const voting = running() && (phase === "vote" || phase === "approve");
     $("vote-box").hidden = !voting;
@@ -452,7 +454,9 @@
         if (e.kind !== "offer") continue;
         points.push({ n: points.length + 1, u: utility.of(asOutcome(e.outcome, issues)), mine: e.party === me });
       }
-      if (!drawnSpace) SummitryChart.offers($("chart"), { offers: points, reservation: utility.reservation, you: me });
+      if (drawnSpace) return; // the offers in both utilities, drawn after the end, stay
+      $("chart-title").textContent = running() ? "Offers so far" : "The offers";
+      SummitryChart.offers($("chart"), { offers: points, reservation: utility.reservation, you: me });
       return;
     }
     // Mediation: each draft put to the vote, and the text as it stood when it was voted on.
@@ -468,8 +472,8 @@
         points.push({ n, u: utility.of(outcome), mine: false });
       }
     }
-    $("chart-title").textContent = "Drafts put to the vote so far";
     if (drawnSpace) return;
+    $("chart-title").textContent = running() ? "Drafts put to the vote so far" : "The drafts put to the vote";
     SummitryChart.offers($("chart"), { offers: points, reservation: utility.reservation, you: me, labels: { mine: "the text", theirs: "proposed draft" }, xLabel: "vote" });
   }
 
