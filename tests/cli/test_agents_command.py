@@ -5,9 +5,11 @@ from __future__ import annotations
 import importlib.util
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 import summitry.cli
+import summitry.cli.agents
 from summitry.agents import REGISTRY
 from summitry.cli import app
 
@@ -29,6 +31,17 @@ def test_agents_lists_every_agent_with_parameters_and_description() -> None:
     )
     if importlib.util.find_spec("negmas") is not None:
         assert "negmas:package.module:Class" in result.stdout and "summitry[negmas] is installed" in result.stdout
+
+
+def test_agents_without_negmas_ends_with_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without NegMAS the list ends with the commands that install it: the released package, and in a clone."""
+    monkeypatch.setattr(summitry.cli.agents, "_negmas_installed", lambda: False)
+    result = runner.invoke(app, ["agents"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        "NegMAS negotiators (negmas:package.module:Class) need: pip install 'summitry[negmas]' "
+        "(in a clone of summitry: .venv/bin/pip install -e '.[negmas]')"
+    )
 
 
 def test_agents_json() -> None:

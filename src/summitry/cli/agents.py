@@ -96,6 +96,6 @@ def agents(
             markup=False,
         )
     else:
-        console.print(
-            "NegMAS negotiators (negmas:package.module:Class) need: pip install 'summitry[negmas]'", markup=False
-        )
+        from summitry.interop import INSTALL_HINT
+
+        console.print(f"NegMAS negotiators (negmas:package.module:Class) need: {INSTALL_HINT}", markup=False)

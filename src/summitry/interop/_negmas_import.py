@@ -9,8 +9,9 @@ from summitry.errors import MissingExtraError
 
 __all__ = ["INSTALL_HINT", "require_negmas"]
 
-INSTALL_HINT = "pip install 'summitry[negmas]'"
-"""How to install the NegMAS extra (quoted for shells that glob brackets)."""
+INSTALL_HINT = "pip install 'summitry[negmas]' (in a clone of summitry: .venv/bin/pip install -e '.[negmas]')"
+"""How to install the NegMAS extra: from the released package, and in a clone of the repository
+(quoted for shells that glob brackets)."""
 
 
 def require_negmas() -> ModuleType:
