@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -53,7 +54,7 @@ def test_live_view_shows_offers_and_result() -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith("hanoi-deal: sao between dprk (boulware), usa (conceder)")
-    assert any(line.startswith("round   0  dprk") and "u = (" in line for line in lines)
+    assert any(line.startswith("round   1  dprk") and "u = (" in line for line in lines)
     assert "distance to the Pareto frontier" in lines[-1]
 
 
@@ -158,3 +159,29 @@ def test_a_run_keeps_its_events_only_for_a_trace_file_or_a_figure(tmp_path, monk
     second = _json([command, "hanoi-deal", "--rounds", "30", "--seed", "2", "--json", "--trace", str(out)])
     assert kept == [False, True] and first == second
     assert read_trace(out).result is not None and len(read_trace(out)) > 0
+
+
+def _round_lines(output: str) -> list[tuple[int, str]]:
+    """The live view's event lines as (round shown, who or what)."""
+    return [(int(line.split()[1]), line.split()[2]) for line in output.splitlines() if line.startswith("round ")]
+
+
+def test_rounds_are_shown_from_1_as_on_the_pages_and_stored_from_0(tmp_path: Path) -> None:
+    """negotiate and replay number rounds from 1 (the trace keeps 0..n-1); mediation's deadline is its last round."""
+    out = tmp_path / "t.jsonl"
+    result = runner.invoke(
+        app, ["negotiate", "hanoi-deal", "--agents", "hardliner", "--rounds", "3", "--trace", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    shown = _round_lines(result.stdout)
+    assert shown == [(r, who) for r in (1, 2, 3) for who in ("dprk", "usa")]
+    assert "no agreement (deadline) after 3 rounds" in result.stdout
+    assert [e.round for e in read_trace(out).events if e.kind == "offer"] == [0, 0, 1, 1, 2, 2]
+    replayed = runner.invoke(app, ["replay", str(out)])
+    assert replayed.exit_code == 0, replayed.output
+    assert _round_lines(replayed.stdout) == shown
+    mediated = runner.invoke(app, ["mediate", "hanoi-dinner", "--rounds", "3", "--seed", "1"])
+    assert mediated.exit_code == 0, mediated.output
+    lines = _round_lines(mediated.stdout)
+    assert lines[0] == (1, "first") and lines[-1] == (3, "deadline")
+    assert {r for r, _ in lines} == {1, 2, 3}

@@ -122,7 +122,7 @@ def run_and_show(
             markup=False,
         )
     try:
-        on_event = None if as_json else (lambda event: show_event(event, scenario))
+        on_event = None if as_json else (lambda event: show_event(event, scenario, rounds=rounds))
         # nothing keeps the events without a trace file, a figure or a store: let the run keep none (flat memory)
         keep = trace_file is not None or plot is not None or store is not None
         trace = run(mechanism, negotiators, seed=seed, on_event=on_event, agents=labels, keep_events=keep)
@@ -195,18 +195,24 @@ def _write_outputs(
         plot_negotiation(trace, scenario, analyze(scenario), plot)
 
 
-def show_event(event: Event, scenario: Scenario) -> None:
-    """Print one line for an offer, a proposal, a moved draft, a failure or a deadline (others are quiet)."""
+def show_event(event: Event, scenario: Scenario, *, rounds: int | None = None) -> None:
+    """Print one line for an offer, a proposal, a moved draft, a failure or a deadline (others are quiet).
+
+    Rounds are numbered from 1, as the pages number them (the trace stores them from 0); an
+    event after the last round of a ``rounds`` deadline (the deadline itself) is numbered as
+    that last round.
+    """
+    number = event.round + 1 if rounds is None else min(event.round + 1, rounds)
     if event.kind in ("offer", "proposal", "draft", "start") and event.outcome is not None:
         who = event.party or {"proposal": "mediator", "start": "first draft"}.get(event.kind, "draft")
         console.print(
-            f"round {event.round:>3}  {who:<12} {_outcome_text(scenario, event.outcome)}  "
+            f"round {number:>3}  {who:<12} {_outcome_text(scenario, event.outcome)}  "
             f"u = {_utilities_text(scenario, event.outcome)}",
             markup=False,
         )
     elif event.kind in ("failure", "late", "deadline", "end"):
         detail = f": {event.data.get('reason')} ({event.data.get('detail')})" if event.kind == "failure" else ""
-        console.print(f"round {event.round:>3}  {event.party or '':<12} {event.kind}{detail}", markup=False)
+        console.print(f"round {number:>3}  {event.party or '':<12} {event.kind}{detail}", markup=False)
 
 
 def show_result(payload: dict[str, Any], scenario: Scenario) -> None:

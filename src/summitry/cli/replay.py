@@ -63,6 +63,7 @@ def replay_command(
         + f", seed {header.seed} ({checked}: {len(trace.events)} events check out{chain})",
         markup=False,
     )
+    rounds = header.settings.get("rounds")
     for event in trace.events:
-        show_event(event, loaded)
+        show_event(event, loaded, rounds=rounds if isinstance(rounds, int) else None)
     show_result(payload, loaded)

@@ -55,7 +55,7 @@ def negotiation_figure(trace: Trace, scenario: Scenario, analysis: ScenarioAnaly
             continue
         who = event.party or ("mediator" if event.kind == "proposal" else "draft")
         utilities = tuple(float(p.utility(event.outcome)) for p in scenario.parties)
-        by.setdefault(who, []).append((event.round, utilities))
+        by.setdefault(who, []).append((event.round + 1, utilities))  # rounds from 1, as the CLI and pages show them
 
     figure = Figure(figsize=(13, 5.5), dpi=100)
     space_axes, time_axes = figure.subplots(1, 2)
