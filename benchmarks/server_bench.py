@@ -30,7 +30,8 @@ Every run first measures FastAPI's floor and gives each row's server CPU per act
 busy one) compare (``--no-floor`` skips it). ``--servers K`` starts K servers, each on a store of
 its own, and shares the sessions out between them, the client sending each session to its own
 server: the best a server sharded into K processes could do on this machine, with no relay and
-nothing shared.
+nothing shared. ``--workers K`` runs the server as ``summitry serve --workers K`` does: K
+workers on one store, each session created on and played at the worker that owns it.
 """
 
 from __future__ import annotations
@@ -59,12 +60,15 @@ from summitry.errors import TraceError
 from summitry.store import verify_chain
 
 SERVER_CODE = """
-import sys, uvicorn
+import os, sys, uvicorn
 from summitry.server.app import ServerSettings, create_app
+from summitry.server.shards import Shards
 from summitry.server.limits import Limits
 limits = Limits(create_rate=10000.0, create_burst=10000, action_rate=10000.0, action_burst=10000,
                 read_rate=10000.0, read_burst=10000)
-app = create_app(ServerSettings(database_url=sys.argv[1], limits=limits))
+shard = os.environ.get("SUMMITRY_BENCH_SHARD")  # --workers: this process is one worker: INDEX/COUNT/PORT
+shards = None if shard is None else Shards.parse(shard)
+app = create_app(ServerSettings(database_url=sys.argv[1], limits=limits, shards=shards))
 profilers = []
 if len(sys.argv) > 3:  # --profile: the server's time by function, every thread, written when it stops
     import cProfile, pstats, threading
@@ -121,16 +125,33 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
 
 
+def free_ports(count: int) -> int:
+    """Return a port P with P to P+count-1 all free on 127.0.0.1."""
+    for _ in range(200):
+        first = free_port()
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+    raise SystemExit("no run of free ports")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def start_server(db: str, profile: str | None = None, wrap: str = "") -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+def start_server(
+    db: str, profile: str | None = None, wrap: str = "", *, port: int | None = None, shard: str | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = port or free_port()
     command = [*wrap.split(), sys.executable, "-c", SERVER_CODE, db, str(port), *([profile] if profile else [])]
-    process = subprocess.Popen(command)
+    environment = {**os.environ, **({"SUMMITRY_BENCH_SHARD": shard} if shard else {})}
+    process = subprocess.Popen(command, env=environment)
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -372,13 +393,17 @@ async def stream_party(
     raise RuntimeError("stream: ended before the negotiation")
 
 
-async def create_sessions(client: httpx.AsyncClient, count: int, rounds: int) -> list[dict[str, Any]]:
+async def create_sessions(
+    client: httpx.AsyncClient, count: int, rounds: int, shard: int | None = None
+) -> list[dict[str, Any]]:
+    """Create ``count`` sessions at ``client``'s server (``shard``: on that worker of ``serve --workers``)."""
     body = {
         "scenario": "hanoi-deal",
         "rounds": rounds,
         "parties": {"dprk": {"kind": "envoy"}, "usa": {"kind": "envoy"}},
     }
-    return [(await client.post("/api/sessions", json=body)).json() for _ in range(count)]
+    path = "/api/sessions" if shard is None else f"/api/sessions?shard={shard}"
+    return [(await client.post(path, json=body)).json() for _ in range(count)]
 
 
 async def play(
@@ -423,23 +448,28 @@ async def _commits(clients: list[httpx.AsyncClient]) -> dict[str, int] | None:
     return total
 
 
-async def one_level(urls: list[str], sessions: int, rounds: int, server_pids: list[int], feed: str) -> dict[str, Any]:
-    """Measure ``sessions`` sessions, shared out in turn between the servers at ``urls`` (usually one)."""
+async def one_level(
+    urls: list[str], sessions: int, rounds: int, server_pids: list[int], feed: str, *, workers: bool = False
+) -> dict[str, Any]:
+    """Measure ``sessions`` sessions, shared out in turn between the servers at ``urls`` (usually one).
+
+    ``workers``: the servers are the workers of one sharded server, the k-th at ``urls[k]``.
+    """
     clients = [httpx.AsyncClient(base_url=url, timeout=120) for url in urls]
     try:
-        return await _one_level(clients, sessions, rounds, server_pids, feed)
+        return await _one_level(clients, sessions, rounds, server_pids, feed, workers)
     finally:
         for client in clients:
             await client.aclose()
 
 
 async def _one_level(
-    clients: list[httpx.AsyncClient], sessions: int, rounds: int, server_pids: list[int], feed: str
+    clients: list[httpx.AsyncClient], sessions: int, rounds: int, server_pids: list[int], feed: str, workers: bool
 ) -> dict[str, Any]:
     addresses = [_address(str(c.base_url).rstrip("/")) for c in clients]
     state: dict[str, Any] = {}
-    for each in clients:  # first-use costs of every server, not measured
-        warm = await create_sessions(each, 2, 5)
+    for k, each in enumerate(clients):  # first-use costs of every server, not measured
+        warm = await create_sessions(each, 2, 5, k if workers else None)
         state = (
             await each.get(
                 f"/api/sessions/{warm[0]['id']}",
@@ -456,7 +486,7 @@ async def _one_level(
         for connection in warm_connections:
             await connection.close()
     owner = [i % len(clients) for i in range(sessions)]
-    created = [(await create_sessions(clients[k], 1, rounds))[0] for k in owner]
+    created = [(await create_sessions(clients[k], 1, rounds, k if workers else None))[0] for k in owner]
     session_at = [addresses[k] for k in owner]
     latencies: list[float] = []
     commits_before = await _commits(clients)
@@ -609,6 +639,13 @@ def main() -> None:
         help="start this many servers, each on its own store, and share the sessions out between them "
         "(the client sends each session to its own): what sharding could give at best, without a relay",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="run the server as this many workers on one store, as `summitry serve --workers K` does; each "
+        "session's envoys talk to the worker that owns it, as the envoy SDK does after its first request",
+    )
     parser.add_argument("--floor", action="store_true", help="only measure a constant route (FastAPI; bare ASGI)")
     parser.add_argument(
         "--no-floor",
@@ -625,19 +662,29 @@ def main() -> None:
         pg_names: list[str] = []
         servers: list[tuple[subprocess.Popen[bytes], str]] = []
         try:
-            for k in range(args.servers):  # each on a store of its own: sessions shared out, nothing shared
-                if args.store == "sqlite":
-                    db = f"sqlite:///{Path(folder) / f'bench{k}.db'}"
+            if args.workers > 1 and args.servers > 1:
+                raise SystemExit("--workers and --servers: one or the other")
+            count = max(args.servers, args.workers)
+            first_port = free_ports(count) if args.workers > 1 else None
+            for k in range(count):  # --servers: each on a store of its own; --workers: one store
+                if k == 0 or args.servers > 1:
+                    if args.store == "sqlite":
+                        db = f"sqlite:///{Path(folder) / f'bench{k}.db'}"
+                    else:
+                        db, pg_name = postgres_database()
+                        pg_names.append(pg_name)
+                profile = f"{args.profile}.{n}" + (f".{k}" if count > 1 else "") if args.profile else None
+                if first_port is None:
+                    servers.append(start_server(db, profile, args.wrap))
                 else:
-                    db, pg_name = postgres_database()
-                    pg_names.append(pg_name)
-                profile = f"{args.profile}.{n}" + (f".{k}" if args.servers > 1 else "") if args.profile else None
-                servers.append(start_server(db, profile, args.wrap))
+                    shard = f"{k}/{count}/{first_port}"
+                    servers.append(start_server(db, profile, args.wrap, port=first_port + k, shard=shard))
             pids = []
             for process, _ in servers:
                 children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
                 pids.append(int(children[0]) if args.wrap and children else process.pid)  # under a wrapper: its child
-            row = asyncio.run(one_level([url for _, url in servers], n, args.rounds, pids, args.feed))
+            urls = [url for _, url in servers]
+            row = asyncio.run(one_level(urls, n, args.rounds, pids, args.feed, workers=args.workers > 1))
         finally:
             for process, _ in servers:
                 process.send_signal(signal.SIGINT)
@@ -650,6 +697,7 @@ def main() -> None:
         print(
             f"{args.store:10} {args.feed:6} "
             + ("" if args.servers == 1 else f"servers={args.servers} ")
+            + ("" if args.workers == 1 else f"workers={args.workers} ")
             + f"sessions={row['sessions']:4d} actions={row['actions']:6d} "
             f"actions/s={row['actions_per_s']:7.1f} p50={row['p50_ms']:6.1f} ms p99={row['p99_ms']:6.1f} ms "
             f"(p90={row['p90_ms']:.1f} max={row['max_ms']:.1f}) "

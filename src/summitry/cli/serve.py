@@ -1,17 +1,37 @@
-"""``summitry serve``: run the negotiation server (FastAPI on uvicorn) on a SQLite or PostgreSQL store."""
+"""``summitry serve``: run the negotiation server (FastAPI on uvicorn) on a SQLite or PostgreSQL store.
+
+With ``--workers K`` it starts K worker processes on the same store, worker ``i`` on port
+``PORT + i``, each owning a share of the sessions (``summitry.server.shards``), and watches
+them: a worker that dies is started again (it resumes its sessions from their logs), and
+Ctrl+C or SIGTERM stops them all.
+"""
 
 from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import TYPE_CHECKING
 
 import typer
 
 from summitry import __version__
 from summitry.cli import app
-from summitry.cli._render import console, handles_errors
+from summitry.cli._render import console, fail, handles_errors
 from summitry.cli._store import safe_url
+
+if TYPE_CHECKING:
+    from summitry.server.shards import Shards
+    from summitry.store import SessionStore
 
 __all__ = ["serve_command"]
 
 DEFAULT_DB = "sqlite:///./summitry.db"
+RESTART_PAUSE = 1.0
+"""Seconds before a worker that died is started again."""
 
 
 @app.command("serve")
@@ -22,24 +42,114 @@ def serve_command(
     ),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Worker processes, each owning a share of the sessions, on ports PORT to PORT+K-1 "
+        "(requests reaching the wrong one are redirected, 307).",
+    ),
     admin_key: str | None = typer.Option(
         None, "--admin-key", envvar="SUMMITRY_ADMIN_KEY", help="If set, creating a session needs this bearer token."
     ),
+    shard: str | None = typer.Option(None, "--shard", hidden=True, help="INDEX/COUNT/PORT: run as one worker."),
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """Serve negotiation sessions over HTTP: the JSON API (docs/protocol.md) and the pages."""
-    import uvicorn  # deferred: `summitry --help` must not load the server's libraries
-
-    from summitry.server.app import ServerSettings, create_app
+    from summitry.server.shards import Shards
     from summitry.store import SessionStore, make_engine
 
+    if port + workers - 1 > 65535:
+        raise fail(f"--port {port} --workers {workers}: the workers' ports would pass 65535")
+    shards = None
+    if shard is not None:
+        try:
+            shards = dataclasses.replace(Shards.parse(shard), host=host)
+        except ValueError as exc:
+            raise fail(f"--shard: {exc}") from None
     store = SessionStore(make_engine(db))
     revision = store.upgrade()
     open_sessions = len(store.sessions(status="running", source="server"))
-    application = create_app(ServerSettings(database_url=db, admin_key=admin_key), store=store)
-    console.print(
+    if workers > 1 and shards is None:
+        console.print(
+            f"summitry {__version__} serving http://{host}:{port} with {workers} workers on ports {port}-"
+            f"{port + workers - 1} (store {safe_url(db)}, schema {revision}, {open_sessions} open session(s) to "
+            "resume); Ctrl+C stops it",
+            markup=False,
+        )
+        store.engine.dispose()
+        _supervise(db, host, port, workers, admin_key)
+        return
+    banner = (
         f"summitry {__version__} serving http://{host}:{port} (store {safe_url(db)}, schema {revision}, "
-        f"{open_sessions} open session(s) to resume); Ctrl+C stops it",
-        markup=False,
+        f"{open_sessions} open session(s) to resume); Ctrl+C stops it"
     )
+    _serve(store, db, host, port, admin_key, shards, banner)
+
+
+def _serve(
+    store: SessionStore, db: str, host: str, port: int, admin_key: str | None, shards: Shards | None, banner: str
+) -> None:
+    import uvicorn  # deferred: `summitry --help` must not load the server's libraries
+
+    from summitry.server.app import ServerSettings, create_app
+
+    application = create_app(ServerSettings(database_url=db, admin_key=admin_key, shards=shards), store=store)
+    if shards is None:
+        console.print(banner, markup=False)
     uvicorn.run(application, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
+
+
+def _supervise(db: str, host: str, port: int, workers: int, admin_key: str | None) -> None:
+    """Run ``workers`` worker processes, start again any that dies, stop them all on Ctrl+C or SIGTERM."""
+    environment = dict(os.environ)
+    if admin_key is not None:  # by the environment, not the command line (which `ps` shows)
+        environment["SUMMITRY_ADMIN_KEY"] = admin_key
+
+    def start(index: int) -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "summitry", "serve", "--db", db, "--host", host]
+        command += ["--port", str(port + index), "--shard", f"{index}/{workers}/{port}"]
+        return subprocess.Popen(command, env=environment, preexec_fn=_die_with_parent)
+
+    stopping = False
+
+    def stop(_signal: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    running = [start(i) for i in range(workers)]
+    try:
+        while not stopping:
+            time.sleep(0.2)
+            for index, process in enumerate(running):
+                code = process.poll()
+                if code is not None and not stopping:
+                    console.print(
+                        f"worker {index} (port {port + index}) stopped ({code}); starting it again", markup=False
+                    )
+                    time.sleep(RESTART_PAUSE)
+                    running[index] = start(index)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for process in running:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in running:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _die_with_parent() -> None:
+    """In a worker, before it starts: ask Linux to end it if ``summitry serve`` dies (even by SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG

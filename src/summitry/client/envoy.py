@@ -250,6 +250,11 @@ class Envoy:
         event = answer["event"]
         return Letter(index=int(event["index"]), sender=str(event["party"]), to=tuple(event["data"]["to"]), text=text)
 
+    @property
+    def url(self) -> str:
+        """The server's URL as the envoy talks to it now (the owning worker's, after ``serve --workers`` relayed)."""
+        return str(self._client.base_url).rstrip("/")
+
     def close(self) -> None:
         """Close the HTTP connections."""
         self._client.close()
@@ -361,6 +366,9 @@ class Envoy:
             except httpx.TransportError as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             else:
+                owner = response.headers.get(OWNER_HEADER)
+                if owner:  # relayed by another worker of `serve --workers`: talk to the owner from now on
+                    self._move(httpx.URL(owner))
                 if response.status_code < 300:
                     answer: dict[str, Any] = response.json()
                     return answer
@@ -377,6 +385,15 @@ class Envoy:
             log.info("%s %s: %s; retrying in %.1f s", method, path, problem, delay)
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+
+    def _move(self, owner: httpx.URL) -> None:
+        base = self._client.base_url
+        if (owner.scheme, owner.host) == (base.scheme, base.host):  # another port of the same server only
+            self._client.base_url = owner
+
+
+OWNER_HEADER = "Summitry-Owner"
+"""The header by which a worker of ``summitry serve --workers`` names the one that owns the session."""
 
 
 class _Refused(EnvoyError):

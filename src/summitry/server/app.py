@@ -27,6 +27,7 @@ from .hub import Hub
 from .limits import Limits, RateLimiter
 from .pages import router as pages_router
 from .problems import ApiError, error_response, install_handlers
+from .shards import ShardRouter, Shards
 
 __all__ = ["GC_THRESHOLDS", "ActionShortcut", "ServerSettings", "create_app"]
 
@@ -53,13 +54,15 @@ class ServerSettings:
     database_url: str = "sqlite:///./summitry.db"
     admin_key: str | None = None  # if set, creating a session needs it as the bearer token
     limits: Limits = field(default_factory=Limits)
+    shards: Shards | None = None  # one worker of `summitry serve --workers K`: the sessions it owns
 
 
 def create_app(settings: ServerSettings | None = None, *, store: SessionStore | None = None) -> FastAPI:
     """Return the server's app for ``settings`` (or on an already opened ``store``)."""
     settings = settings or ServerSettings()
     store = store or SessionStore(make_engine(settings.database_url))
-    hub = Hub(store)
+    shards = settings.shards
+    hub = Hub(store, owns=None if shards is None else shards.owns)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -101,6 +104,8 @@ def create_app(settings: ServerSettings | None = None, *, store: SessionStore | 
     app.include_router(pages_router)
     (act,) = [r for r in api.routes if isinstance(r, APIRoute) and r.path == _ACTIONS and "POST" in (r.methods or ())]
     app.add_middleware(ActionShortcut, endpoint=act.endpoint)
+    if shards is not None and shards.count > 1:
+        app.add_middleware(ShardRouter, shards=shards)  # added last: the outermost, before anything else
     return app
 
 

@@ -49,8 +49,10 @@ class NewSession:
 class Hub:
     """The server's sessions (see the module docstring)."""
 
-    def __init__(self, store: SessionStore) -> None:
+    def __init__(self, store: SessionStore, *, owns: Callable[[str], bool] | None = None) -> None:
         self.store = store
+        self.owns = owns or (lambda _session_id: True)
+        """Whether this server owns a session (``summitry serve --workers``: each worker owns some)."""
         self._live: OrderedDict[str, LiveSession] = OrderedDict()
         self._documents: dict[str, dict[str, dict[str, Any]]] = {}
         self._tokens: dict[str, TokenInfo] = {}
@@ -77,6 +79,8 @@ class Hub:
         """Load every open session from the store (after a start or a crash); return their ids."""
         ids = []
         for record in self.store.sessions(status="running", source="server"):
+            if not self.owns(record.id):  # another worker's
+                continue
             try:
                 live = self.live(record.id)
             except Exception:  # one broken session must not keep the others down
@@ -92,6 +96,8 @@ class Hub:
     def create(self, record: SessionRecord) -> NewSession:
         """Store a new session (and its first events) and return its tokens."""
         session_id = new_session_id()
+        while not self.owns(session_id):  # a worker draws ids it owns (one in K)
+            session_id = new_session_id()
         record = _with_id(record, session_id)
         scenario = scenario_from_document(dict(record.scenario), f"session {session_id}")
         live = LiveSession(record, scenario, ())

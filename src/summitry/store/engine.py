@@ -7,6 +7,7 @@ brings a database to the latest schema with the Alembic migrations shipped in th
 
 from __future__ import annotations
 
+import os
 import threading
 from importlib import resources
 from typing import Any
@@ -15,7 +16,14 @@ from sqlalchemy import Engine, create_engine, event, inspect
 
 from summitry.errors import StoreError
 
-__all__ = ["DEFAULT_URL", "is_sqlite", "make_engine", "normalize_url", "upgrade"]
+try:
+    import fcntl
+
+    _can_flock = True
+except ImportError:  # not on POSIX: threads of one process only
+    _can_flock = False
+
+__all__ = ["DEFAULT_URL", "WriteLock", "is_sqlite", "make_engine", "normalize_url", "upgrade"]
 
 _MIGRATING = threading.Lock()
 
@@ -88,3 +96,43 @@ def upgrade(engine: Engine) -> str:
 def table_names(engine: Engine) -> list[str]:
     """Return the tables the database holds (sorted)."""
     return sorted(inspect(engine).get_table_names())
+
+
+class WriteLock:
+    """One writer at a time on a SQLite database: among this process's threads and, for a file, among processes.
+
+    SQLite lets one connection write at a time; a second waits in SQLite's busy handler,
+    which sleeps and retries (up to 100 ms a sleep), so processes writing the same file
+    (``summitry serve --workers``) stalled one another for hundreds of milliseconds. Writers
+    queue here instead: a thread lock, then ``flock`` on ``PATH-summitry.lock`` beside the
+    database (released by the kernel if the process dies), which wakes the next writer as
+    soon as the lock is free.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._thread_lock = threading.Lock()
+        self._file: int | None = None
+        database = engine.url.database
+        if database and database != ":memory:" and not database.startswith("file:") and _can_flock:
+            self._path: str | None = f"{database}-summitry.lock"
+        else:
+            self._path = None
+
+    def __enter__(self) -> None:
+        self._thread_lock.acquire()
+        if self._path is None:
+            return
+        try:
+            if self._file is None:
+                self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            if self._path is not None and self._file is not None:
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()

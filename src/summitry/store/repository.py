@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -26,7 +25,7 @@ from summitry.protocols.events import Event, EventKind, Result, Trace, TraceHead
 from summitry.protocols.state import Status
 
 from .chain import GENESIS, chain_hash, verify_chain
-from .engine import is_sqlite, make_engine, upgrade
+from .engine import WriteLock, is_sqlite, make_engine, upgrade
 from .group_commit import GroupCommit, Pending
 from .schema import ActionKeyRow, CommentRow, EntryRow, SessionRow, TokenRow
 
@@ -166,7 +165,7 @@ class SessionStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._write_lock = threading.Lock() if is_sqlite(engine) else None
+        self._write_lock = WriteLock(engine) if is_sqlite(engine) else None
         self._appends: GroupCommit[_Append] = GroupCommit(self._write_appends)
         self._sql = _AppendSql.for_paramstyle(engine.dialect.paramstyle)
 
