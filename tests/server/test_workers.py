@@ -230,10 +230,9 @@ def test_the_envoy_sdk_moves_to_the_worker_that_owns_its_session(workers: Worker
             player.close()
 
 
-@pytest.mark.slow
-def test_a_killed_worker_is_started_again_and_its_session_completes(workers: Workers) -> None:
+def kill_a_worker_mid_session(workers: Workers) -> None:
     """SIGKILL the worker that owns a session mid-negotiation: the supervisor restarts it and the envoys carry on."""
-    session = httpx.post(f"{workers.url}/api/sessions", json=BODY, timeout=30, follow_redirects=True).json()
+    session = httpx.post(f"{workers.url}/api/sessions", json=BODY, timeout=30).json()
     owner = shard_of(session["id"], 2)
     players = [envoy(workers.url, session, party, "--pace", "0.15", "--give-up", "120") for party in ("dprk", "usa")]
     deadline = time.monotonic() + 60
@@ -249,9 +248,29 @@ def test_a_killed_worker_is_started_again_and_its_session_completes(workers: Wor
     outputs = [p.communicate(timeout=240) for p in players]
     assert all(p.returncode == 0 for p in players), [err[-2000:] for _, err in outputs]
     after = logged(workers.url, session)
+    assert before[-1]["kind"] not in ("agreement", "timeout", "end", "failure")  # killed mid-session
     assert after[: len(before)] == before and [e["index"] for e in after] == list(range(len(after)))
+    moves = [(e["round"], e["step"]) for e in after if e["kind"] in ("offer", "accept", "end")]
+    assert len(moves) == len(set(moves))  # no action applied twice
     assert victim not in workers.worker_pids() and len(workers.worker_pids()) == 2
     assert "starting it again" in workers.log.read_text()
+
+
+@pytest.mark.slow
+def test_a_killed_worker_is_started_again_and_its_session_completes(workers: Workers) -> None:
+    kill_a_worker_mid_session(workers)
+
+
+@pytest.mark.slow
+def test_a_killed_worker_is_started_again_and_its_session_completes_on_postgresql(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    served = Workers(postgres_url, 2, tmp_path / "serve.log")
+    served.start()
+    try:
+        kill_a_worker_mid_session(served)
+    finally:
+        served.stop()
 
 
 @pytest.mark.slow
