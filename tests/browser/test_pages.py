@@ -183,6 +183,7 @@ def test_two_people_mediate_the_dinner_with_amendments_and_votes(browser: Any, s
             assert {r.locator("th").inner_text(): r.locator("td").inner_text() for r in rows.all()} == menu
         expect(observer.locator("#current")).to_be_empty()
         expect(observer.locator("#trace tbody tr").last).to_contain_text("agreement: starter=")
+        assert _scrolls(observer, "trace") and _newest_in_view(observer, "trace")  # the end, without scrolling
         observer.screenshot(path=shots / "observer-mediation-over.png", full_page=True)
         usa.screenshot(path=shots / "party-mediation-phone.png", full_page=True)
     finally:
@@ -445,6 +446,68 @@ def test_a_finished_session_shows_the_rounds_played_as_the_debrief_does_and_says
         expect(party.locator("#result")).to_have_text("Agreement reached after 2 rounds.")
     finally:
         context.close()
+
+
+def test_the_trace_and_the_history_follow_the_newest_event_unless_the_reader_scrolled_up(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    """The observer's trace and the party's history scroll on their own: to the newest event, as a chat does."""
+    session = server.create(
+        {"scenario": "hanoi-deal", "rounds": 30, "parties": {"dprk": {"kind": "human"}, "usa": {"kind": "human"}}}
+    )
+    sid, tokens = session["id"], session["party_tokens"]
+    issues = server.get(f"/api/sessions/{sid}", tokens["dprk"])["scenario"]["issues"]
+
+    def offer(party: str, number: int) -> None:
+        outcome = {i["name"]: i["values"][(number + k) % len(i["values"])] for k, i in enumerate(issues)}
+        server.act(sid, tokens[party], {"kind": "offer", "outcome": outcome})
+
+    context = browser.new_context(viewport=WIDE)
+    try:
+        party = _party_page(context, server, session, "usa")
+        observer = context.new_page()
+        observer.goto(server.page("observer", sid, session["observer_token"]))
+        boxes = ((party, "history"), (observer, "trace"))
+        for page, _ in boxes:
+            expect(page.locator("#connection")).to_have_text("live")
+        for number in range(20):
+            offer(("dprk", "usa")[number % 2], number)
+        for page, table in boxes:  # the start and 20 offers: more than the box holds
+            expect(page.locator(f"#{table} tbody tr")).to_have_count(21)
+            assert _scrolls(page, table) and _newest_in_view(page, table)  # followed them live
+            page.locator(f"#{table}").evaluate("t => { t.parentElement.scrollTop = 0; }")  # read the first ones
+        offer("dprk", 20)
+        for page, table in boxes:  # a new event does not take the reader away from what they read
+            expect(page.locator(f"#{table} tbody tr")).to_have_count(22)
+            assert page.locator(f"#{table}").evaluate("t => t.parentElement.scrollTop") == 0
+            assert not _newest_in_view(page, table)
+            page.locator(f"#{table}").evaluate("t => { t.parentElement.scrollTop = t.parentElement.scrollHeight; }")
+        server.act(sid, tokens["usa"], {"kind": "accept"})
+        for page, table in boxes:  # back at the end, it follows again
+            expect(page.locator("#turn")).to_have_text(re.compile(r"^Agreement: "))
+            expect(page.locator(f"#{table} tbody tr").last).to_contain_text("agreement: ")
+            assert _newest_in_view(page, table)
+        observer.reload()  # a finished session opened afresh: its end is in view
+        expect(observer.locator("#trace tbody tr").last).to_contain_text("agreement: ")
+        assert _scrolls(observer, "trace") and _newest_in_view(observer, "trace")
+        observer.screenshot(path=shots / "observer-trace-end.png", full_page=True)
+    finally:
+        context.close()
+
+
+def _scrolls(page: Any, table: str) -> bool:
+    """Return whether the box around ``#table`` holds more than it shows (it scrolls on its own)."""
+    return bool(page.locator(f"#{table}").evaluate("t => t.parentElement.scrollHeight > t.parentElement.clientHeight"))
+
+
+def _newest_in_view(page: Any, table: str) -> bool:
+    """Return whether the last row of ``#table`` lies wholly within its scrolling box's visible area."""
+    script = """t => {
+        const box = t.parentElement.getBoundingClientRect();
+        const row = t.querySelector("tbody tr:last-child").getBoundingClientRect();
+        return row.top >= box.top - 1 && row.bottom <= box.bottom + 1;
+    }"""
+    return bool(page.locator(f"#{table}").evaluate(script))
 
 
 def _shows_the_agreement_and_no_open_offer(*pages: Any) -> None:

@@ -439,6 +439,17 @@ const Summitry = (() => {
     };
   }
 
+  // Rebuild what a scrolling box holds (`rebuild` does it) and keep the reader where they were
+  // reading: a box scrolled to its end (or never scrolled: it starts at its end) shows its newest
+  // row afterwards; a box the reader has scrolled up in stays where they left it (the usual chat
+  // behaviour). The party page's history and the observer page's trace both follow their events so.
+  function followEnd(box, rebuild) {
+    const atEnd = box.scrollHeight - box.scrollTop - box.clientHeight <= 4;
+    const top = box.scrollTop;
+    rebuild();
+    box.scrollTop = atEnd ? box.scrollHeight : top;
+  }
+
   function countdown(seconds) {
     if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "";
     const s = Math.max(0, Math.round(seconds));
@@ -466,6 +477,7 @@ const Summitry = (() => {
     el,
     eventsOf,
     fmt,
+    followEnd,
     outcomeText,
     pageLink,
     reasonText,

@@ -109,7 +109,12 @@
     }
   }
 
+  // The newest event stays in view, unless the reader has scrolled up to read older ones.
   function renderTrace() {
+    Summitry.followEnd($("trace").parentElement, buildTrace);
+  }
+
+  function buildTrace() {
     const table = clear($("trace"));
     table.append(el("thead", {}, el("tr", {}, ["#", "round", "who", "what"].map((h) => el("th", { scope: "col", text: h })))));
     table.append(

@@ -381,7 +381,12 @@
   }
 
   // ---- history and chart ---------------------------------------------------------------
+  // The newest event stays in view, unless the person has scrolled up to read older ones.
   function renderHistory() {
+    Summitry.followEnd($("history").parentElement, buildHistory);
+  }
+
+  function buildHistory() {
     const table = clear($("history"));
     const sao = state.protocol === "sao";
     const head = [["#", "num"], ["round", "num col-round"], ["who", ""], ["what", ""], ["utility to you", "num"]];
@@ -437,8 +442,6 @@
       );
     }
     table.append(body);
-    const wrap = table.parentElement;
-    wrap.scrollTop = wrap.scrollHeight;
   }
 
   function changesText(from, to) {
