@@ -69,6 +69,13 @@ def test_a_worker_creates_every_other_session_itself_with_ids_it_owns(worker0: T
     assert sent_here.status_code == 201 and shard_of(sent_here.json()["id"], 2) == 0
 
 
+def test_a_body_too_large_for_any_route_is_refused_before_it_is_relayed(worker0: TestClient) -> None:
+    theirs = next(f"x{i}" for i in range(100) if shard_of(f"x{i}", 2) == 1)
+    huge = b"x" * 2_000_001
+    answer = worker0.post(f"/api/sessions/{theirs}/comments", content=huge, headers={"content-type": "text/plain"})
+    assert answer.status_code == 413 and "2000000 bytes" in answer.json()["error"]
+
+
 def test_a_request_about_another_workers_session_is_never_answered_here(worker0: TestClient) -> None:
     ours = worker0.post("/api/sessions", json=BODY).json()
     theirs = next(f"x{i}" for i in range(100) if shard_of(f"x{i}", 2) == 1)

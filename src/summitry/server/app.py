@@ -105,7 +105,8 @@ def create_app(settings: ServerSettings | None = None, *, store: SessionStore | 
     (act,) = [r for r in api.routes if isinstance(r, APIRoute) and r.path == _ACTIONS and "POST" in (r.methods or ())]
     app.add_middleware(ActionShortcut, endpoint=act.endpoint)
     if shards is not None and shards.count > 1:
-        app.add_middleware(ShardRouter, shards=shards)  # added last: the outermost, before anything else
+        # Added last: the outermost, before anything else.
+        app.add_middleware(ShardRouter, shards=shards, max_body=settings.limits.max_body_bytes)
     return app
 
 

@@ -23,7 +23,11 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, quote
 
 import httpx
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .limits import read_body
+from .problems import ApiError, error_response
 
 __all__ = ["OWNER_HEADER", "ShardRouter", "Shards", "shard_of"]
 
@@ -84,9 +88,10 @@ _HOP_BY_HOP = frozenset(
 class ShardRouter:
     """ASGI middleware: a request about another worker's session is relayed there (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, shards: Shards) -> None:
+    def __init__(self, app: ASGIApp, shards: Shards, max_body: int) -> None:
         self.app = app
         self.shards = shards
+        self.max_body = max_body
         self._turn = itertools.cycle(range(shards.count))
         self._owners: dict[str, int] = {}
         self._client: httpx.AsyncClient | None = None
@@ -125,7 +130,9 @@ class ShardRouter:
     async def _relay(self, scope: Scope, receive: Receive, send: Send, target: int) -> None:
         """Send the request on to worker ``target`` (on 127.0.0.1) and its answer back, streamed as it comes."""
         if self._client is None:
-            timeout = httpx.Timeout(None, connect=5.0)  # streams and long-polls stay open as long as they last
+            # Streams and long-polls stay open as long as they last; a request waits at most 10 s
+            # for one of the connections to the other workers (then 503, and the client retries).
+            timeout = httpx.Timeout(None, connect=5.0, pool=10.0)
             self._client = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_connections=1000))
         raw = scope.get("raw_path")
         path = raw.decode("latin-1") if raw else quote(scope["path"])  # as the client sent it
@@ -133,14 +140,13 @@ class ShardRouter:
         if path.rstrip("/") == _CREATE:
             query = "&".join(q for q in (query, f"shard={target}") if q)
         owner = f"http://{_reachable(self.shards.host)}:{self.shards.port_of(target)}"
-        body = bytearray()
-        while True:  # bodies are small (the owner still applies its own limits); read it whole
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            if not message.get("more_body", False):
-                break
+        try:  # read whole, up to the largest body any route takes (the owner applies its own limits)
+            body = await read_body(Request(scope, receive), self.max_body)
+        except ApiError as exc:
+            await error_response(exc.status, exc.message, exc.headers)(scope, receive, send)
+            return
+        except ClientDisconnect:
+            return
         headers = [(k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in _HOP_BY_HOP]
         headers.append((b"host", f"{_hostname(scope)}:{self.shards.port_of(target)}".encode("latin-1")))
         client = scope.get("client")
@@ -148,7 +154,7 @@ class ShardRouter:
             headers = [(k, v) for k, v in headers if k.lower() != b"x-forwarded-for"]
             headers.append((b"x-forwarded-for", str(client[0]).encode("latin-1")))
         request = self._client.build_request(
-            scope["method"], f"{owner}{path}" + (f"?{query}" if query else ""), headers=headers, content=bytes(body)
+            scope["method"], f"{owner}{path}" + (f"?{query}" if query else ""), headers=headers, content=body
         )
         try:
             answer = await self._client.send(request, stream=True)
