@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,8 @@ from summitry.agents import make_negotiator
 from summitry.client.envoy import Envoy
 from summitry.server.app import ServerSettings, create_app
 from summitry.server.shards import Shards, shard_of
+
+from .._served import Workers, serving_workers
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY: dict[str, Any] = {
@@ -94,79 +95,9 @@ def test_a_request_about_another_workers_session_is_never_answered_here(worker0:
 # -- real processes -------------------------------------------------------------------------
 
 
-def free_ports(count: int) -> int:
-    """Return a port P with P..P+count-1 all free on 127.0.0.1."""
-    for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = int(probe.getsockname()[1])
-        if first + count > 65535:
-            continue
-        try:
-            for port in range(first, first + count):
-                with socket.socket() as other:
-                    other.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return first
-    raise AssertionError("no run of free ports")
-
-
-class Workers:
-    """`summitry serve --workers K` as a process."""
-
-    def __init__(self, db: str, count: int, log: Path) -> None:
-        self.db, self.count, self.log = db, count, log
-        self.port = free_ports(count)
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "summitry", "serve", "--db", self.db, "--port", str(self.port),
-                 "--workers", str(self.count)],
-                stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        for port in range(self.port, self.port + self.count):
-            wait_for(f"http://127.0.0.1:{port}/healthz", self.process, self.log)
-
-    def worker_pids(self) -> list[int]:
-        assert self.process is not None
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        return [int(c) for c in children]
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
-
-
-def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"summitry serve exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(url, timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer within 60 s")
-
-
 @pytest.fixture
 def workers(tmp_path: Path) -> Iterator[Workers]:
-    served = Workers(f"sqlite:///{tmp_path / 'workers.db'}", 2, tmp_path / "serve.log")
-    served.start()
-    try:
-        yield served
-    finally:
-        served.stop()
+    yield from serving_workers(f"sqlite:///{tmp_path / 'workers.db'}", tmp_path, 2)
 
 
 def envoy(url: str, session: dict[str, Any], party: str, *extra: str) -> subprocess.Popen[str]:
