@@ -224,6 +224,23 @@ def test_a_sigkilled_supervisor_takes_its_workers_with_it(workers: Workers) -> N
         time.sleep(0.1)
 
 
+@pytest.mark.slow
+def test_a_worker_whose_port_is_taken_stops_them_all_with_one_error_line(tmp_path: Path) -> None:
+    port = free_ports(2)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port + 1))
+        taken.listen()
+        done = subprocess.run(
+            [sys.executable, "-m", "summitry", "serve", "--db", f"sqlite:///{tmp_path / 'w.db'}", "--port", str(port),
+             "--workers", "2"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == f"error: worker 1 could not start on port {port + 1} (is it in use?)"
+    with socket.socket() as again:  # worker 0 stopped too: its port is free
+        again.bind(("127.0.0.1", port))
+
+
 def _state(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -32,6 +33,8 @@ __all__ = ["serve_command"]
 DEFAULT_DB = "sqlite:///./summitry.db"
 RESTART_PAUSE = 1.0
 """Seconds before a worker that died is started again."""
+RESTARTS, RESTART_WINDOW = 5, 60.0
+"""A worker that dies more than RESTARTS times in RESTART_WINDOW seconds is not started again: all stop."""
 
 
 @app.command("serve")
@@ -102,7 +105,11 @@ def _serve(
 
 
 def _supervise(db: str, host: str, port: int, workers: int, admin_key: str | None) -> None:
-    """Run ``workers`` worker processes, start again any that dies, stop them all on Ctrl+C or SIGTERM."""
+    """Run ``workers`` worker processes, start again any that dies, stop them all on Ctrl+C or SIGTERM.
+
+    Raises:
+        typer.Exit: a worker could not start (its port taken, say), or kept dying.
+    """
     environment = dict(os.environ)
     if admin_key is not None:  # by the environment, not the command line (which `ps` shows)
         environment["SUMMITRY_ADMIN_KEY"] = admin_key
@@ -119,31 +126,66 @@ def _supervise(db: str, host: str, port: int, workers: int, admin_key: str | Non
         stopping = True
 
     previous = signal.signal(signal.SIGTERM, stop)
-    running = [start(i) for i in range(workers)]
+    running: list[subprocess.Popen[bytes]] = []
+    restarts: list[list[float]] = [[] for _ in range(workers)]
+    problem = None
     try:
+        running = [start(i) for i in range(workers)]
+        for index, process in enumerate(running):  # every worker serving, or none
+            if not _serving(process, host, port + index):
+                problem = f"worker {index} could not start on port {port + index} (is it in use?)"
+                return
         while not stopping:
             time.sleep(0.2)
             for index, process in enumerate(running):
                 code = process.poll()
-                if code is not None and not stopping:
-                    console.print(
-                        f"worker {index} (port {port + index}) stopped ({code}); starting it again", markup=False
+                if code is None or stopping:
+                    continue
+                now = time.monotonic()
+                restarts[index] = [t for t in restarts[index] if now - t < RESTART_WINDOW] + [now]
+                if len(restarts[index]) > RESTARTS:
+                    problem = (
+                        f"worker {index} (port {port + index}) stopped {RESTARTS + 1} times in a minute; giving up"
                     )
-                    time.sleep(RESTART_PAUSE)
-                    running[index] = start(index)
+                    return
+                note = f"worker {index} (port {port + index}) stopped ({code}); starting it again"
+                console.print(note, markup=False)
+                time.sleep(RESTART_PAUSE)
+                running[index] = start(index)
     except KeyboardInterrupt:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-        for process in running:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in running:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        _stop_all(running)
+        if problem is not None:
+            raise fail(problem)
+
+
+def _serving(process: subprocess.Popen[bytes], host: str, port: int, wait: float = 60.0) -> bool:
+    """Wait until ``process`` accepts connections on ``port``; return False if it ends (or never does)."""
+    address = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # wildcards: loopback
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((address, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def _stop_all(running: list[subprocess.Popen[bytes]]) -> None:
+    for process in running:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in running:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _die_with_parent() -> None:
