@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from summitry.client.envoy import Envoy
 from summitry.server.app import ServerSettings, create_app
 from summitry.server.shards import Shards, shard_of
 
-from .._served import Workers, serving_workers
+from .._served import Workers, free_ports, serving_workers
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY: dict[str, Any] = {
