@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -144,9 +143,7 @@ def _supervise(db: str, host: str, port: int, workers: int, admin_key: str | Non
                 now = time.monotonic()
                 restarts[index] = [t for t in restarts[index] if now - t < RESTART_WINDOW] + [now]
                 if len(restarts[index]) > RESTARTS:
-                    problem = (
-                        f"worker {index} (port {port + index}) stopped {RESTARTS + 1} times in a minute; giving up"
-                    )
+                    problem = f"worker {index} (port {port + index}) stopped {RESTARTS + 1} times in a minute"
                     return
                 note = f"worker {index} (port {port + index}) stopped ({code}); starting it again"
                 console.print(note, markup=False)
@@ -162,16 +159,20 @@ def _supervise(db: str, host: str, port: int, workers: int, admin_key: str | Non
 
 
 def _serving(process: subprocess.Popen[bytes], host: str, port: int, wait: float = 60.0) -> bool:
-    """Wait until ``process`` accepts connections on ``port``; return False if it ends (or never does)."""
-    address = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # wildcards: loopback
+    """Wait until ``process`` answers ``/healthz`` on ``port``; return False if it ends first (or never answers)."""
+    import httpx  # deferred: `summitry --help` must not load it
+
+    address = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, host)  # wildcards: loopback
+    if ":" in address and not address.startswith("["):
+        address = f"[{address}]"
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:
             return False
-        try:
-            with socket.create_connection((address, port), timeout=0.5):
+        try:  # the worker's own answer: another program holding the port would not give it
+            if httpx.get(f"http://{address}:{port}/healthz", timeout=1.0).status_code == 200:
                 return True
-        except OSError:
+        except httpx.HTTPError:
             time.sleep(0.1)
     return False
 
