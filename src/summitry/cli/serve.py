@@ -50,7 +50,7 @@ def serve_command(
         min=1,
         max=64,
         help="Worker processes, each owning a share of the sessions, on ports PORT to PORT+K-1 "
-        "(requests reaching the wrong one are redirected, 307).",
+        "(any of them answers for every session: it relays to the owner).",
     ),
     admin_key: str | None = typer.Option(
         None, "--admin-key", envvar="SUMMITRY_ADMIN_KEY", help="If set, creating a session needs this bearer token."
