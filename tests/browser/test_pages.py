@@ -475,6 +475,7 @@ def test_the_trace_and_the_history_follow_the_newest_event_unless_the_reader_scr
         for page, table in boxes:  # the start and 20 offers: more than the box holds
             expect(page.locator(f"#{table} tbody tr")).to_have_count(21)
             assert _scrolls(page, table) and _newest_in_view(page, table)  # followed them live
+            assert _heading_in_view(page, table)  # the column headings stay pinned at the box's top
             page.locator(f"#{table}").evaluate("t => { t.parentElement.scrollTop = 0; }")  # read the first ones
         offer("dprk", 20)
         for page, table in boxes:  # a new event does not take the reader away from what they read
@@ -486,10 +487,12 @@ def test_the_trace_and_the_history_follow_the_newest_event_unless_the_reader_scr
         for page, table in boxes:  # back at the end, it follows again
             expect(page.locator("#turn")).to_have_text(re.compile(r"^Agreement: "))
             expect(page.locator(f"#{table} tbody tr").last).to_contain_text("agreement: ")
-            assert _newest_in_view(page, table)
-        observer.reload()  # a finished session opened afresh: its end is in view
+            assert _newest_in_view(page, table) and _heading_in_view(page, table)
+        party.screenshot(path=shots / "party-history-end.png", full_page=True)
+        observer.reload()  # a finished session opened afresh: its end is in view, under the headings
         expect(observer.locator("#trace tbody tr").last).to_contain_text("agreement: ")
         assert _scrolls(observer, "trace") and _newest_in_view(observer, "trace")
+        assert _heading_in_view(observer, "trace")
         observer.screenshot(path=shots / "observer-trace-end.png", full_page=True)
     finally:
         context.close()
@@ -506,6 +509,17 @@ def _newest_in_view(page: Any, table: str) -> bool:
         const box = t.parentElement.getBoundingClientRect();
         const row = t.querySelector("tbody tr:last-child").getBoundingClientRect();
         return row.top >= box.top - 1 && row.bottom <= box.bottom + 1;
+    }"""
+    return bool(page.locator(f"#{table}").evaluate(script))
+
+
+def _heading_in_view(page: Any, table: str) -> bool:
+    """Return whether every shown column heading of ``#table`` lies wholly within its scrolling box's visible area."""
+    script = """t => {
+        const box = t.parentElement.getBoundingClientRect();
+        const cells = [...t.querySelectorAll("thead th")].filter((th) => th.offsetParent !== null)
+            .map((th) => th.getBoundingClientRect());  // a column hidden at this width has no box
+        return cells.length > 0 && cells.every((c) => c.top >= box.top - 1 && c.bottom <= box.bottom + 1);
     }"""
     return bool(page.locator(f"#{table}").evaluate(script))
 
