@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -143,3 +144,23 @@ def serving_workers(db: str, tmp_path: Path, count: int) -> Iterator[Workers]:
         yield served
     finally:
         served.stop()
+
+
+def envoy(url: str, session: dict[str, Any], party: str, agent: str, *extra: str) -> subprocess.Popen[str]:
+    """Start `summitry envoy --json` for ``party`` of ``session`` (as created) at ``url``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "summitry", "envoy", url, "--session", session["id"], "--token",
+         session["party_tokens"][party], "--agent", agent, "--json", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def logged_events(url: str, session: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return every public event of ``session`` (as created) at ``url``, read with its observer token."""
+    answer = httpx.get(
+        f"{url}/api/sessions/{session['id']}/events",
+        headers={"Authorization": f"Bearer {session['observer_token']}"},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["events"])

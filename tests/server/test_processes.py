@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .._served import Server, serving
+from .._served import Server, envoy, logged_events, serving
 
 pytestmark = pytest.mark.slow
 
@@ -49,23 +49,6 @@ def create(url: str, **body: Any) -> dict[str, Any]:
     return dict(response.json())
 
 
-def envoy(url: str, session: dict[str, Any], party: str, agent: str, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "summitry", "envoy", url, "--session", session["id"], "--token",
-         session["party_tokens"][party], "--agent", agent, "--json", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-
-
-def events(url: str, session: dict[str, Any]) -> list[dict[str, Any]]:
-    answer = httpx.get(
-        f"{url}/api/sessions/{session['id']}/events",
-        headers={"Authorization": f"Bearer {session['observer_token']}"},
-        timeout=30,
-    )
-    return list(answer.json()["events"])
-
-
 def test_two_envoy_processes_finish_a_session_on_a_served_process(server: Server) -> None:
     session = create(server.url)
     first, second = envoy(server.url, session, "dprk", "boulware"), envoy(server.url, session, "usa", "conceder")
@@ -74,7 +57,7 @@ def test_two_envoy_processes_finish_a_session_on_a_served_process(server: Server
     assert first.returncode == 0 and second.returncode == 0, err_first + err_second
     dprk, usa = json.loads(out_first), json.loads(out_second)
     assert dprk["status"] == usa["status"] != "running" and dprk["agreement"] == usa["agreement"]
-    logged = events(server.url, session)
+    logged = logged_events(server.url, session)
     assert [e["index"] for e in logged] == list(range(len(logged))) and dprk["events"] == len(logged)
 
 
@@ -93,8 +76,8 @@ def test_the_negotiator_of_writing_agents_md_joins_a_served_session_as_an_envoy(
     assert all(p.returncode == 0 for p in players), [err[-2000:] for _, err in outputs]
     dprk, usa = (json.loads(out) for out, _ in outputs)
     assert dprk["status"] == usa["status"] != "running" and dprk["agreement"] == usa["agreement"]
-    assert dprk["actions"] > 0 and dprk["events"] == len(events(server.url, session))
-    offers = [e for e in events(server.url, session) if e["kind"] == "offer" and e["party"] == "dprk"]
+    assert dprk["actions"] > 0 and dprk["events"] == len(logged_events(server.url, session))
+    offers = [e for e in logged_events(server.url, session) if e["kind"] == "offer" and e["party"] == "dprk"]
     assert offers  # the user's class made the offers
 
 
@@ -103,7 +86,7 @@ def test_the_stream_delivers_every_event_once_in_order_and_resumes(server: Serve
     player = envoy(server.url, session, "dprk", "boulware")
     player.communicate(timeout=180)
     assert player.returncode == 0
-    logged = events(server.url, session)
+    logged = logged_events(server.url, session)
     headers = {"Authorization": f"Bearer {session['observer_token']}"}
 
     def read(after: int, count: int) -> list[dict[str, Any]]:
@@ -156,7 +139,7 @@ def test_the_stream_with_state_tells_each_party_its_turn_after_the_events(server
                     str(turn["next_party"]),
                     {"kind": "offer", "outcome": offer} if turn["last_index"] == 0 else {"kind": "end"},
                 )
-    logged = events(server.url, session)
+    logged = logged_events(server.url, session)
     assert [m for m in messages if m[0] == "message"] == [("message", e) for e in logged]
     turns = [(data["last_index"], data["status"], data["next_party"]) for kind, data in messages if kind == "state"]
     assert turns == [(0, "running", "dprk"), (1, "running", "usa"), (len(logged) - 1, "ended", None)]
@@ -173,10 +156,10 @@ def test_the_stream_of_a_finished_session_stays_open_idle_and_delivers_a_later_l
     """Once over, hub.wait answers at once; the stream must not spin on it (it used a core while a page was open)."""
     session = create(server.url, rounds=4, parties={"dprk": {"kind": "agent"}, "usa": {"kind": "agent"}})
     deadline = time.monotonic() + 60
-    while events(server.url, session)[-1]["kind"] not in ("agreement", "timeout", "deadline", "end"):
+    while logged_events(server.url, session)[-1]["kind"] not in ("agreement", "timeout", "deadline", "end"):
         assert time.monotonic() < deadline, "the agents did not finish"
         time.sleep(0.05)
-    logged = events(server.url, session)
+    logged = logged_events(server.url, session)
     received: list[dict[str, Any]] = []
 
     def follow() -> None:
@@ -218,10 +201,10 @@ def crash_and_resume(server: Server, tmp_path: Path) -> None:
         envoy(server.url, session, "usa", "boulware", "--pace", "0.15", "--give-up", "120"),
     ]
     deadline = time.monotonic() + 60
-    while len(events(server.url, session)) < 8:
+    while len(logged_events(server.url, session)) < 8:
         assert time.monotonic() < deadline, "the envoys did not start negotiating"
         time.sleep(0.05)
-    before = events(server.url, session)
+    before = logged_events(server.url, session)
     server.kill()
     assert before[-1]["kind"] not in ("agreement", "timeout", "end", "failure")  # killed mid-session
     time.sleep(0.5)
@@ -229,7 +212,7 @@ def crash_and_resume(server: Server, tmp_path: Path) -> None:
     outputs = [p.communicate(timeout=240) for p in players]
     assert all(p.returncode == 0 for p in players), [o[1][-2000:] for o in outputs]
     results = [json.loads(o[0]) for o in outputs]
-    after = events(server.url, session)
+    after = logged_events(server.url, session)
     assert after[: len(before)] == before  # every earlier event intact
     assert [e["index"] for e in after] == list(range(len(after)))  # none twice, none missing
     moves = [(e["round"], e["step"]) for e in after if e["kind"] in ("offer", "accept", "end")]

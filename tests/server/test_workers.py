@@ -22,7 +22,7 @@ from summitry.client.envoy import Envoy
 from summitry.server.app import ServerSettings, create_app
 from summitry.server.shards import Shards, shard_of
 
-from .._served import Workers, free_ports, serving_workers
+from .._served import Workers, envoy, free_ports, logged_events, serving_workers
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY: dict[str, Any] = {
@@ -101,24 +101,6 @@ def workers(tmp_path: Path) -> Iterator[Workers]:
     yield from serving_workers(f"sqlite:///{tmp_path / 'workers.db'}", tmp_path, 2)
 
 
-def envoy(url: str, session: dict[str, Any], party: str, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "summitry", "envoy", url, "--session", session["id"], "--token",
-         session["party_tokens"][party], "--agent", "boulware", "--json", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-
-
-def logged(url: str, session: dict[str, Any]) -> list[dict[str, Any]]:
-    answer = httpx.get(
-        f"{url}/api/sessions/{session['id']}/events",
-        headers={"Authorization": f"Bearer {session['observer_token']}"},
-        timeout=30,
-    )
-    assert answer.status_code == 200, answer.text
-    return list(answer.json()["events"])
-
-
 @pytest.mark.slow
 def test_envoys_given_the_first_workers_url_finish_sessions_owned_by_every_worker(workers: Workers) -> None:
     sessions = [httpx.post(f"{workers.url}/api/sessions", json=BODY, timeout=30) for _ in range(4)]
@@ -127,15 +109,15 @@ def test_envoys_given_the_first_workers_url_finish_sessions_owned_by_every_worke
     assert [shard_of(m["id"], 2) for m in made] == [0, 1, 0, 1]  # shared out in turn
     second = f"http://127.0.0.1:{workers.port + 1}"
     assert [s.headers.get("summitry-owner") for s in sessions] == [None, second] * 2  # relayed: says by whom
-    players = [envoy(workers.url, m, party) for m in made for party in ("dprk", "usa")]
+    players = [envoy(workers.url, m, party, "boulware") for m in made for party in ("dprk", "usa")]
     outputs = [p.communicate(timeout=240) for p in players]
     assert all(p.returncode == 0 for p in players), [err[-2000:] for _, err in outputs]
     results = [json.loads(out) for out, _ in outputs]
     for number, session in enumerate(made):
         first, other = results[2 * number], results[2 * number + 1]
         owner = f"http://127.0.0.1:{workers.port + shard_of(session['id'], 2)}"
-        events = logged(workers.url, session)
-        assert events == logged(owner, session)  # relayed by worker 0, or its own
+        events = logged_events(workers.url, session)
+        assert events == logged_events(owner, session)  # relayed by worker 0, or its own
         assert first["status"] == other["status"] != "running" and first["agreement"] == other["agreement"]
         assert [e["index"] for e in events] == list(range(len(events))) == list(range(first["events"]))
     relayed = made[1]
@@ -150,7 +132,7 @@ def test_envoys_given_the_first_workers_url_finish_sessions_owned_by_every_worke
         for line in stream.iter_lines():
             if line.startswith("id: "):
                 indices.append(int(line[4:]))
-            if len(indices) == len(logged(workers.url, relayed)):
+            if len(indices) == len(logged_events(workers.url, relayed)):
                 break
     assert indices == list(range(len(indices)))
 
@@ -173,12 +155,15 @@ def kill_a_worker_mid_session(workers: Workers) -> None:
     """SIGKILL the worker that owns a session mid-negotiation: the supervisor restarts it and the envoys carry on."""
     session = httpx.post(f"{workers.url}/api/sessions", json=BODY, timeout=30).json()
     owner = shard_of(session["id"], 2)
-    players = [envoy(workers.url, session, party, "--pace", "0.15", "--give-up", "120") for party in ("dprk", "usa")]
+    players = [
+        envoy(workers.url, session, party, "boulware", "--pace", "0.15", "--give-up", "120")
+        for party in ("dprk", "usa")
+    ]
     deadline = time.monotonic() + 60
-    while len(logged(workers.url, session)) < 6:
+    while len(logged_events(workers.url, session)) < 6:
         assert time.monotonic() < deadline, "the envoys did not start negotiating"
         time.sleep(0.05)
-    before = logged(workers.url, session)
+    before = logged_events(workers.url, session)
     pids = workers.worker_pids()
     victim = next(
         pid for pid in pids if f"--shard {owner}/2/" in Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
@@ -186,7 +171,7 @@ def kill_a_worker_mid_session(workers: Workers) -> None:
     os.kill(victim, signal.SIGKILL)
     outputs = [p.communicate(timeout=240) for p in players]
     assert all(p.returncode == 0 for p in players), [err[-2000:] for _, err in outputs]
-    after = logged(workers.url, session)
+    after = logged_events(workers.url, session)
     assert before[-1]["kind"] not in ("agreement", "timeout", "end", "failure")  # killed mid-session
     assert after[: len(before)] == before and [e["index"] for e in after] == list(range(len(after)))
     moves = [(e["round"], e["step"]) for e in after if e["kind"] in ("offer", "accept", "end")]
