@@ -74,9 +74,7 @@ def serving(db: str, tmp_path: Path, *extra: str) -> Iterator[Server]:
 def free_ports(count: int) -> int:
     """Return a port P with P..P+count-1 all free on 127.0.0.1."""
     for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = int(probe.getsockname()[1])
+        first = free_port()
         if first + count > 65535:
             continue
         try:

@@ -162,9 +162,9 @@ def _serving(process: subprocess.Popen[bytes], host: str, port: int, wait: float
     """Wait until ``process`` answers ``/healthz`` on ``port``; return False if it ends first (or never answers)."""
     import httpx  # deferred: `summitry --help` must not load it
 
-    address = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, host)  # wildcards: loopback
-    if ":" in address and not address.startswith("["):
-        address = f"[{address}]"
+    from summitry.server.shards import reachable_host
+
+    address = reachable_host(host)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:

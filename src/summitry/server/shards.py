@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import itertools
-import json
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote
 
@@ -29,7 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .limits import read_body
 from .problems import ApiError, error_response
 
-__all__ = ["OWNER_HEADER", "ShardRouter", "Shards", "shard_of"]
+__all__ = ["OWNER_HEADER", "ShardRouter", "Shards", "reachable_host", "shard_of"]
 
 
 def shard_of(session_id: str, count: int) -> int:
@@ -83,6 +82,7 @@ OWNER_HEADER = "Summitry-Owner"
 _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host"}
 )
+_NOT_RELAYED_BACK = _HOP_BY_HOP | {"content-length"}  # the answer is streamed back in chunks
 
 
 class ShardRouter:
@@ -93,7 +93,6 @@ class ShardRouter:
         self.shards = shards
         self.max_body = max_body
         self._turn = itertools.cycle(range(shards.count))
-        self._owners: dict[str, int] = {}
         self._client: httpx.AsyncClient | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -119,16 +118,11 @@ class ShardRouter:
                 session_id = path[len(prefix) :].split("/", 1)[0]
                 if not session_id:
                     return None
-                owner = self._owners.get(session_id)
-                if owner is None:
-                    if len(self._owners) > 100_000:
-                        self._owners.clear()
-                    owner = self._owners[session_id] = shard_of(session_id, self.shards.count)
-                return owner
+                return shard_of(session_id, self.shards.count)
         return None
 
     async def _relay(self, scope: Scope, receive: Receive, send: Send, target: int) -> None:
-        """Send the request on to worker ``target`` (on 127.0.0.1) and its answer back, streamed as it comes."""
+        """Send the request on to worker ``target`` (on this machine) and its answer back, streamed as it comes."""
         if self._client is None:
             # Streams and long-polls stay open as long as they last; a request waits at most 10 s
             # for one of the connections to the other workers (then 503, and the client retries).
@@ -139,7 +133,7 @@ class ShardRouter:
         query = scope.get("query_string", b"").decode("latin-1")
         if path.rstrip("/") == _CREATE:
             query = "&".join(q for q in (query, f"shard={target}") if q)
-        owner = f"http://{_reachable(self.shards.host)}:{self.shards.port_of(target)}"
+        owner = f"http://{reachable_host(self.shards.host)}:{self.shards.port_of(target)}"
         try:  # read whole, up to the largest body any route takes (the owner applies its own limits)
             body = await read_body(Request(scope, receive), self.max_body)
         except ApiError as exc:
@@ -159,12 +153,16 @@ class ShardRouter:
         try:
             answer = await self._client.send(request, stream=True)
         except httpx.TransportError as exc:
-            message_text = f"the worker that owns this session (port {self.shards.port_of(target)}) is not answering"
-            await _error(send, 503, f"{message_text} ({type(exc).__name__}); retry shortly")
+            port = self.shards.port_of(target)
+            message = f"the worker that owns this session (port {port}) is not answering ({type(exc).__name__})"
+            await error_response(503, f"{message}; retry shortly")(scope, receive, send)
             return
         try:
-            out = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.multi_items()]
-            out = [(k, v) for k, v in out if k.decode("latin-1").lower() not in _HOP_BY_HOP | {"content-length"}]
+            out = [
+                (k.encode("latin-1"), v.encode("latin-1"))
+                for k, v in answer.headers.multi_items()
+                if k.lower() not in _NOT_RELAYED_BACK
+            ]
             public = f"{scope.get('scheme', 'http')}://{_hostname(scope)}:{self.shards.port_of(target)}"
             out.append((OWNER_HEADER.lower().encode(), public.encode("latin-1")))
             await send({"type": "http.response.start", "status": answer.status_code, "headers": out})
@@ -190,14 +188,7 @@ class ShardRouter:
             await answer.aclose()
 
 
-async def _error(send: Send, status: int, message: str) -> None:
-    body = json.dumps({"error": message}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-def _reachable(host: str) -> str:
+def reachable_host(host: str) -> str:
     """Return an address at which a worker listening on ``host`` is reached from the same machine."""
     if host in ("", "0.0.0.0"):  # every address: the loopback one too
         return "127.0.0.1"
