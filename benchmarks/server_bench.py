@@ -426,6 +426,61 @@ async def play(
     return list(await asyncio.gather(*tasks)), connections
 
 
+ENVOYS = Path(__file__).with_name("envoys.mjs")
+
+
+async def play_node(
+    addresses: list[tuple[str, int]],
+    created: list[dict[str, Any]],
+    offers: dict[str, Any],
+    latencies: list[float],
+    on_start: Callable[[], None],
+) -> tuple[list[tuple[int, list[int]]], float]:
+    """Play every session of ``created`` as :func:`play` does (stream feed), with ``node envoys.mjs`` as the client.
+
+    Return each party's actions and the indices its stream delivered, as :func:`play` does,
+    and the CPU seconds the node process used in the measured phase: from its ``START`` line
+    (when ``on_start`` is called) to its result line. After that line it waits, idle, for its
+    stdin to close, so that its CPU time can still be read from /proc.
+    """
+    node = shutil.which("node")
+    if node is None:
+        raise SystemExit("--client node: no `node` on PATH (Node.js 20 or later)")
+    sessions = [
+        {
+            "host": host,
+            "port": port,
+            "id": s["id"],
+            "parties": {p: {"token": s["party_tokens"][p], "offer": offers[p]} for p in ("dprk", "usa")},
+        }
+        for (host, port), s in zip(addresses, created, strict=True)
+    ]
+    process = await asyncio.create_subprocess_exec(
+        node, str(ENVOYS), stdin=subprocess.PIPE, stdout=subprocess.PIPE, limit=1 << 26
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write(json.dumps({"sessions": sessions}).encode() + b"\n")
+        await process.stdin.drain()
+        first = await process.stdout.readline()
+        if first != b"START\n":
+            raise RuntimeError(f"envoys.mjs: expected START, got {first!r} (its stderr is above)")
+        on_start()
+        cpu_at_start = cpu_seconds(process.pid)
+        line = await process.stdout.readline()
+        cpu = cpu_seconds(process.pid) - cpu_at_start if line else 0.0
+        process.stdin.close()
+        if await process.wait() != 0 or not line:
+            raise RuntimeError(f"envoys.mjs: exit code {process.returncode} (its stderr is above)")
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    result = json.loads(line)
+    latencies.extend(result["latencies"])
+    return [(p["acted"], p["seen"]) for p in result["parties"]], cpu
+
+
 def _address(url: str) -> tuple[str, int]:
     host, port = url.removeprefix("http://").split(":")
     return host, int(port)
@@ -449,22 +504,36 @@ async def _commits(clients: list[httpx.AsyncClient]) -> dict[str, int] | None:
 
 
 async def one_level(
-    urls: list[str], sessions: int, rounds: int, server_pids: list[int], feed: str, *, workers: bool = False
+    urls: list[str],
+    sessions: int,
+    rounds: int,
+    server_pids: list[int],
+    feed: str,
+    *,
+    workers: bool = False,
+    client: str = "python",
 ) -> dict[str, Any]:
     """Measure ``sessions`` sessions, shared out in turn between the servers at ``urls`` (usually one).
 
     ``workers``: the servers are the workers of one sharded server, the k-th at ``urls[k]``.
+    ``client``: who plays the measured phase, this process (``python``) or ``node envoys.mjs``.
     """
     clients = [httpx.AsyncClient(base_url=url, timeout=120) for url in urls]
     try:
-        return await _one_level(clients, sessions, rounds, server_pids, feed, workers)
+        return await _one_level(clients, sessions, rounds, server_pids, feed, workers, client)
     finally:
-        for client in clients:
-            await client.aclose()
+        for each in clients:
+            await each.aclose()
 
 
 async def _one_level(
-    clients: list[httpx.AsyncClient], sessions: int, rounds: int, server_pids: list[int], feed: str, workers: bool
+    clients: list[httpx.AsyncClient],
+    sessions: int,
+    rounds: int,
+    server_pids: list[int],
+    feed: str,
+    workers: bool,
+    client: str,
 ) -> dict[str, Any]:
     addresses = [_address(str(c.base_url).rstrip("/")) for c in clients]
     state: dict[str, Any] = {}
@@ -502,10 +571,15 @@ async def _one_level(
             time=time.perf_counter(),
         )
 
-    played, connections = await play(session_at, created, offers, latencies, feed, mark)
-    wall = time.perf_counter() - at_start["time"]
+    connections: list[Connection] = []
+    if client == "node":  # the same sessions, the same measures; the client's CPU is the node process's
+        played, cpu_client = await play_node(session_at, created, offers, latencies, mark)
+        wall = time.perf_counter() - at_start["time"]
+    else:
+        played, connections = await play(session_at, created, offers, latencies, feed, mark)
+        wall = time.perf_counter() - at_start["time"]
+        cpu_client = time.process_time() - at_start["client"]
     load_before = at_start["load"]
-    cpu_client = time.process_time() - at_start["client"]
     user, system = _servers_cpu(server_pids)
     server_user, server_system = user - at_start["server"][0], system - at_start["server"][1]
     database = database_seconds() - at_start["database"]
@@ -646,6 +720,13 @@ def main() -> None:
         help="run the server as this many workers on one store, as `summitry serve --workers K` does; each "
         "session's envoys talk to the worker that owns it, as the envoy SDK does after its first request",
     )
+    parser.add_argument(
+        "--client",
+        choices=["python", "node"],
+        default="python",
+        help="who plays the measured phase: this process (asyncio) or benchmarks/envoys.mjs on Node.js, "
+        "which costs the shared cores less CPU per action (stream feed only)",
+    )
     parser.add_argument("--floor", action="store_true", help="only measure a constant route (FastAPI; bare ASGI)")
     parser.add_argument(
         "--no-floor",
@@ -656,6 +737,8 @@ def main() -> None:
     if args.floor:
         floor()
         return
+    if args.client == "node" and args.feed != "stream":
+        raise SystemExit("--client node follows the stream only: drop --feed poll")
     unit = None if args.no_floor else floor(kinds=("fastapi",))["fastapi"]
     for n in args.sessions:
         folder = tempfile.mkdtemp(prefix="summitry-bench-")
@@ -684,7 +767,9 @@ def main() -> None:
                 children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
                 pids.append(int(children[0]) if args.wrap and children else process.pid)  # under a wrapper: its child
             urls = [url for _, url in servers]
-            row = asyncio.run(one_level(urls, n, args.rounds, pids, args.feed, workers=args.workers > 1))
+            row = asyncio.run(
+                one_level(urls, n, args.rounds, pids, args.feed, workers=args.workers > 1, client=args.client)
+            )
         finally:
             for process, _ in servers:
                 process.send_signal(signal.SIGINT)
@@ -698,6 +783,7 @@ def main() -> None:
             f"{args.store:10} {args.feed:6} "
             + ("" if args.servers == 1 else f"servers={args.servers} ")
             + ("" if args.workers == 1 else f"workers={args.workers} ")
+            + ("" if args.client == "python" else f"envoys={args.client} ")
             + f"sessions={row['sessions']:4d} actions={row['actions']:6d} "
             f"actions/s={row['actions_per_s']:7.1f} p50={row['p50_ms']:6.1f} ms p99={row['p99_ms']:6.1f} ms "
             f"(p90={row['p90_ms']:.1f} max={row['max_ms']:.1f}) "
