@@ -37,7 +37,7 @@ workers on one store, each session created on and played at the worker that owns
 later, its built-in modules only, written from docs/protocol.md alone) instead of this
 process: the same parties on the same streams, acting by the same rule (:func:`stream_party`).
 The client shares the cores with the server, so what it spends the server does not get: the
-asyncio client costs 0.17-0.21 ms of CPU per action at 200 sessions, the node one about 0.12
+asyncio client costs 0.16-0.21 ms of CPU per action at 200 sessions, the node one 0.10-0.13
 ms (raw sockets; on node:http it cost 0.28 ms). Warm-up, session creation and every check
 (events lost or duplicated, the stored logs, the latency percentiles) stay here, the same for
 both; the ``client`` column is then the node process's CPU over the measured phase, read from
