@@ -153,9 +153,10 @@ def test_concurrent_appends_to_many_sessions_are_all_stored_in_order(url: str) -
         store.close()
 
 
-def test_changes_queued_from_an_event_loop_resolve_after_their_commit() -> None:
+@pytest.mark.parametrize("on_loop", [False, True], ids=["writer-thread", "on-loop"])
+def test_changes_queued_from_an_event_loop_resolve_after_their_commit(on_loop: bool) -> None:
     ledger = Ledger(refuse=frozenset({3}))
-    commit: GroupCommit[int] = GroupCommit(ledger.write)
+    commit: GroupCommit[int] = GroupCommit(ledger.write, on_loop=on_loop)
 
     async def main() -> list[str]:
         futures = [commit.submit_soon(i) for i in range(6)]
@@ -190,10 +191,12 @@ def test_a_stale_change_in_a_group_is_refused_alone(url: str) -> None:
             return LogEntry(position, record, chain_hash(previous, record))
 
         write, entered, gate, groups = store._appends._write, threading.Event(), threading.Event(), []
+        on_loop = store._appends._on_loop  # SQLite: the loop writes what it queued (no thread to hold up)
+        assert on_loop == url.startswith("sqlite")
 
         def gated_write(group: Any) -> None:  # the first commit waits until the three are queued behind it
             groups.append(len(group))
-            if len(groups) == 1:
+            if len(groups) == 1 and not on_loop:
                 entered.set()
                 gate.wait(60)
             write(group)
@@ -202,7 +205,8 @@ def test_a_stale_change_in_a_group_is_refused_alone(url: str) -> None:
 
         async def main() -> list[str]:
             first = store.append_soon("a", [], status="running", result=None)
-            await asyncio.to_thread(entered.wait, 60)
+            if not on_loop:
+                await asyncio.to_thread(entered.wait, 60)
             futures = [
                 store.append_soon("a", [entry(0, "a")], status="running", result=None),
                 store.append_soon("b", [entry(1, "b")], status="running", result=None),  # b's log is empty: a gap
@@ -221,7 +225,8 @@ def test_a_stale_change_in_a_group_is_refused_alone(url: str) -> None:
             return outcomes
 
         outcomes = run_apart(main())
-        assert groups == [1, 3, 1, 1, 1]  # one transaction for the three, refused; then each alone
+        # One transaction for the three (on the loop: for all four, queued in one iteration), refused; then each alone.
+        assert groups == ([4, 1, 1, 1, 1] if on_loop else [1, 3, 1, 1, 1])
         assert outcomes[0] == "ok" and outcomes[2] == "ok"
         assert "session b: log entries from 1 do not continue" in outcomes[1]
         assert [len(store.entries(sid)) for sid in ("a", "b", "c")] == [1, 0, 1]
@@ -229,3 +234,56 @@ def test_a_stale_change_in_a_group_is_refused_alone(url: str) -> None:
         assert store.session("b").length == 0
     finally:
         store.close()
+
+
+def test_on_the_loop_a_loop_iteration_s_changes_are_one_group_written_by_the_loop() -> None:
+    writers: list[int] = []
+    ledger = Ledger(refuse=frozenset({2}), fail_on=frozenset({7}))
+    commit: GroupCommit[int] = GroupCommit(
+        lambda group: (writers.append(threading.get_ident()), ledger.write(group))[-1], on_loop=True, max_group=4
+    )
+
+    async def main() -> tuple[int, list[str]]:
+        futures = [commit.submit_soon(i) for i in range(9)]  # one iteration: groups of at most 4
+        assert ledger.groups == []  # written after this callback, not during it
+        await asyncio.sleep(0)  # the write runs as the loop's next callback
+        assert all(f.done() for f in futures)
+        outcomes = []
+        for future in futures:
+            try:
+                await future
+            except StoreError:
+                outcomes.append("refused")
+            except ValueError:
+                outcomes.append("failed")
+            else:
+                outcomes.append("ok")
+        return threading.get_ident(), outcomes
+
+    loop_thread, outcomes = run_apart(main())
+    assert outcomes == ["ok", "ok", "refused", "ok", "ok", "ok", "ok", "failed", "ok"]
+    assert set(writers) == {loop_thread}  # no writer thread
+    assert commit._writer is None
+    # [0..3], then [4..7], which failed as a whole (7) and was written change by change, then [8].
+    assert ledger.groups == [[0, 1, 2, 3], [4], [5], [6], [8]]
+    assert sorted(ledger.committed) == [0, 1, 3, 4, 5, 6, 8]
+    assert (commit.changes, commit.groups) == (9, 3)
+
+
+def test_on_the_loop_changes_from_threads_still_go_through_the_writer_thread() -> None:
+    writers: set[str] = set()
+    ledger = Ledger()
+    commit: GroupCommit[int] = GroupCommit(
+        lambda group: (writers.add(threading.current_thread().name), ledger.write(group))[-1], on_loop=True
+    )
+    commit.submit(1)
+    assert writers == {"summitry-group-commit"} and ledger.committed == [1]
+
+
+def test_the_store_writes_on_the_loop_on_sqlite_only(tmp_path: Path, postgres_url: str) -> None:
+    for url, expected in ((f"sqlite:///{tmp_path / 's.db'}", True), (postgres_url, False)):
+        store = open_store(url)
+        try:
+            assert store._appends._on_loop is expected, url
+        finally:
+            store.close()

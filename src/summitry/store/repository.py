@@ -166,7 +166,8 @@ class SessionStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._write_lock = WriteLock(engine) if is_sqlite(engine) else None
-        self._appends: GroupCommit[_Append] = GroupCommit(self._write_appends)
+        # On SQLite an event loop writes its own changes (see group_commit: "On the loop").
+        self._appends: GroupCommit[_Append] = GroupCommit(self._write_appends, on_loop=is_sqlite(engine))
         self._sql = _AppendSql.for_paramstyle(engine.dialect.paramstyle)
 
     def upgrade(self) -> str:
@@ -250,7 +251,9 @@ class SessionStore:
         """Queue the same change as :meth:`append` from an event loop; return a future resolved once committed.
 
         The future's exception is the StoreError of entries that do not continue the log, or
-        the database's error. Nothing blocks the loop: the group commit's writer thread writes.
+        the database's error. On PostgreSQL the group commit's writer thread writes and nothing
+        blocks the loop; on SQLite the loop writes the changes it queued, once per iteration of
+        the loop, all of them in one transaction (:mod:`.group_commit`, "On the loop").
         """
         return self._appends.submit_soon(_Append(session_id, tuple(entries), status, result, key))
 
