@@ -287,3 +287,58 @@ def test_the_store_writes_on_the_loop_on_sqlite_only(tmp_path: Path, postgres_ur
             assert store._appends._on_loop is expected, url
         finally:
             store.close()
+
+
+class HeldLock:
+    """A writers' lock another writer holds for the first ``busy`` tries (counts the blocking waits)."""
+
+    def __init__(self, busy: int) -> None:
+        self.busy, self.tries, self.waits, self.held = busy, 0, 0, False
+
+    def try_acquire(self) -> bool:
+        self.tries += 1
+        if self.tries <= self.busy:
+            return False
+        self.held = True
+        return True
+
+    def __enter__(self) -> None:
+        self.waits += 1
+        self.held = True
+
+    def __exit__(self, *_exc: object) -> None:
+        self.held = False
+
+
+def test_on_the_loop_a_held_lock_is_tried_again_later_with_the_changes_queued_meanwhile() -> None:
+    lock = HeldLock(busy=3)
+    groups: list[list[int]] = []
+
+    def write(group: Sequence[Pending[int]]) -> None:
+        assert lock.held
+        groups.append([p.change for p in group])
+
+    commit: GroupCommit[int] = GroupCommit(write, on_loop=True, lock=lock)
+
+    async def main() -> None:
+        first = [commit.submit_soon(i) for i in range(3)]
+        await asyncio.sleep(0)  # the first try: the lock is held
+        assert groups == [] and lock.tries == 1 and not first[0].done()
+        later = [commit.submit_soon(i) for i in range(3, 5)]  # join the waiting group
+        await asyncio.gather(*first, *later)
+
+    run_apart(main())
+    assert groups == [[0, 1, 2, 3, 4]] and lock.tries == 4 and lock.waits == 0 and not lock.held
+
+
+def test_on_the_loop_the_loop_waits_for_a_lock_held_past_its_patience() -> None:
+    lock = HeldLock(busy=10**9)
+    groups: list[list[int]] = []
+    commit: GroupCommit[int] = GroupCommit(lambda g: groups.append([p.change for p in g]), on_loop=True, lock=lock)
+
+    async def main() -> None:
+        await commit.submit_soon(7)
+
+    run_apart(main())
+    assert groups == [[7]] and lock.waits == 1 and not lock.held
+    assert lock.tries >= 2  # tried again (for _LOOP_PATIENCE) before it waited

@@ -72,3 +72,38 @@ def test_an_in_memory_database_needs_no_lock_file(tmp_path: Path, monkeypatch: p
     with WriteLock(create_engine("sqlite://")):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+HOLD_LOCK = """
+import fcntl, os, sys, time
+descriptor = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("holding", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_trying_the_lock_never_waits_for_another_thread_or_process(tmp_path: Path) -> None:
+    lock = WriteLock(make_engine(f"sqlite:///{tmp_path / 'shared.db'}"))
+    other = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(tmp_path / "shared.db-summitry.lock")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "holding"
+        assert lock.try_acquire() is False  # another process writes
+        assert lock._thread_lock.acquire(blocking=False)  # nothing of it kept by the failed try
+        lock._thread_lock.release()
+    finally:
+        other.communicate("done\n", timeout=30)
+    assert lock.try_acquire() is True
+    try:
+        assert other_process_finds(tmp_path / "shared.db-summitry.lock") == "held"
+        taken: list[bool] = []
+        thread = threading.Thread(target=lambda: taken.append(lock.try_acquire()))
+        thread.start()
+        thread.join()
+        assert taken == [False]  # another thread of this process
+    finally:
+        lock.__exit__(None, None, None)
+    assert other_process_finds(tmp_path / "shared.db-summitry.lock") == "free"

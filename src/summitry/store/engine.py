@@ -130,6 +130,27 @@ class WriteLock:
             self._thread_lock.release()
             raise
 
+    def try_acquire(self) -> bool:
+        """Take the lock if no other thread or process holds it; return whether it was taken (never waits).
+
+        A caller that got True releases it with ``__exit__``.
+        """
+        if not self._thread_lock.acquire(blocking=False):
+            return False
+        if self._path is None:
+            return True
+        try:
+            if self._file is None:
+                self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._thread_lock.release()
+            return False
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        return True
+
     def __exit__(self, *_exc: object) -> None:
         try:
             if self._path is not None and self._file is not None:

@@ -13,7 +13,7 @@ import asyncio
 import json
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,7 +167,9 @@ class SessionStore:
         self.engine = engine
         self._write_lock = WriteLock(engine) if is_sqlite(engine) else None
         # On SQLite an event loop writes its own changes (see group_commit: "On the loop").
-        self._appends: GroupCommit[_Append] = GroupCommit(self._write_appends, on_loop=is_sqlite(engine))
+        self._appends: GroupCommit[_Append] = GroupCommit(
+            self._write_appends, on_loop=is_sqlite(engine), lock=self._write_lock
+        )
         self._sql = _AppendSql.for_paramstyle(engine.dialect.paramstyle)
 
     def upgrade(self) -> str:
@@ -294,7 +296,7 @@ class SessionStore:
                 key_rows.append(
                     (change.session_id, key.party, key.key, key.request_hash, key.status, key.body.decode(), now)
                 )
-        with self._write_lock or nullcontext(), self.engine.begin() as connection:
+        with self.engine.begin() as connection:  # the group commit holds the write lock
             advanced = 0
             for statement, rows in updates.items():
                 changed = connection.exec_driver_sql(statement, rows).rowcount
