@@ -93,6 +93,19 @@ def test_the_same_idempotency_key_applies_once_and_answers_the_same(client: Test
     assert "different action" in error_of(other, 409)
 
 
+def test_a_retry_is_told_by_its_content_not_its_spelling(client: TestClient) -> None:
+    session = create(client)
+    outcome = first_offer(client, session, "dprk")
+    first = act(client, session, "dprk", {"kind": "offer", "outcome": outcome}, key="k1")
+    reordered = {"outcome": dict(reversed(list(outcome.items()))), "kind": "offer"}  # the same action, keys reordered
+    again = act(client, session, "dprk", reordered, key="k1")
+    assert again.headers["idempotent-replayed"] == "true" and again.json() == first.json()
+    huge = act(client, session, "usa", {"kind": "offer", "outcome": {"x": 2**70}}, key="k2")  # beyond 64 bits
+    assert huge.status_code in (400, 409) and "error" in huge.json()
+    retried = act(client, session, "usa", {"kind": "offer", "outcome": {"x": 2**70 + 1}}, key="k2")
+    assert retried.status_code in (400, 409) and "idempotent-replayed" not in retried.headers
+
+
 def test_an_action_needs_an_idempotency_key(client: TestClient) -> None:
     session = create(client)
     response = client.post(

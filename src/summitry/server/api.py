@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
@@ -102,7 +103,7 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
             raise BadRequest("Idempotency-Key: required header: a unique text (up to 200 characters) per action")
         raw = await read_body(request, limits.max_action_bytes)
         body = parse_json(raw)
-        request_hash = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        request_hash = _request_hash(body)
         known = live.keys.get((party, key))
         if known is not None:
             return _replayed(known, request_hash)
@@ -337,6 +338,19 @@ class _Replay(Exception):
     def __init__(self, key: ActionKey) -> None:
         super().__init__(key.key)
         self.key = key
+
+
+def _request_hash(body: Any) -> str:
+    """Return the SHA-256 of ``body`` in a canonical form (keys sorted), to tell a retry from another request.
+
+    orjson renders it (the standard library's encoder was a visible part of an action's CPU);
+    what orjson cannot render (an integer beyond 64 bits) the standard library does.
+    """
+    try:
+        canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        canonical = json.dumps(body, sort_keys=True).encode()
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def _replayed(known: ActionKey, request_hash: str) -> Response:
