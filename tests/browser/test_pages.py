@@ -569,6 +569,12 @@ def test_an_end_without_agreement_shows_the_last_offer_or_text_as_not_accepted(
         else:
             expect(observer.locator("#current")).to_have_text(re.compile(r"^Last text \(not agreed\): starter="))
             expect(party.locator("#draft")).to_contain_text("The last text (not agreed), worth ")
+        # The party's chart (the offers in its own utility: nothing is revealed) is named as over, aloud too.
+        expect(party.locator("#chart-title")).not_to_contain_text("so far")
+        expect(party.locator("#chart svg")).not_to_have_attribute("aria-label", re.compile("so far"))
+        expect(party.locator("#chart svg")).to_have_attribute(
+            "aria-label", re.compile(r"^The .* in the utility of usa$")
+        )
         observer.screenshot(path=shots / f"observer-ended-{protocol}.png", full_page=True)
         party.screenshot(path=shots / f"party-ended-{protocol}.png", full_page=True)
         party.close()

@@ -80,7 +80,8 @@ const SummitryChart = (() => {
   }
 
   // offers: [{n, u, mine}] — u is this party's utility of offer n.
-  function offers(container, { offers: points, reservation, you, labels, xLabel }) {
+  // title: what the chart is called (its accessible label); "Offers so far in the utility of YOU" if not given.
+  function offers(container, { offers: points, reservation, you, labels, xLabel, title }) {
     const names = labels || { mine: "your offers", theirs: "offers to you" };
     const width = Math.round(Math.max(300, Math.min(container.clientWidth || 560, 760)));
     const height = width < 480 ? 240 : 280;
@@ -91,7 +92,7 @@ const SummitryChart = (() => {
     const high = Math.max(1, ...finite.map((p) => p.u));
     const sx = (x) => box.left + ((x - 1) / (n - 1 || 1)) * (box.right - box.left);
     const sy = (y) => box.bottom - ((y - low) / (high - low || 1)) * (box.bottom - box.top);
-    const root = frame(`Offers so far in the utility of ${you}`, width, height);
+    const root = frame(title || `Offers so far in the utility of ${you}`, width, height);
     axes(root, box, xLabel || "offer", `utility to ${you}`, ticks(1, n, 6).filter((t) => Number.isInteger(t)), ticks(low, high, 5), sx, sy);
     if (reservation !== undefined && reservation !== null) {
       root.append(svg("line", { x1: box.left, x2: box.right, y1: sy(reservation), y2: sy(reservation), class: "reservation" }));

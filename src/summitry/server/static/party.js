@@ -458,8 +458,9 @@
         points.push({ n: points.length + 1, u: utility.of(asOutcome(e.outcome, issues)), mine: e.party === me });
       }
       if (drawnSpace) return; // the offers in both utilities, drawn after the end, stay
-      $("chart-title").textContent = running() ? "Offers so far" : "The offers";
-      SummitryChart.offers($("chart"), { offers: points, reservation: utility.reservation, you: me });
+      const title = running() ? "Offers so far" : "The offers";
+      $("chart-title").textContent = title;
+      SummitryChart.offers($("chart"), { offers: points, reservation: utility.reservation, you: me, title: `${title} in the utility of ${me}` });
       return;
     }
     // Mediation: each draft put to the vote, and the text as it stood when it was voted on.
@@ -476,8 +477,9 @@
       }
     }
     if (drawnSpace) return;
-    $("chart-title").textContent = running() ? "Drafts put to the vote so far" : "The drafts put to the vote";
-    SummitryChart.offers($("chart"), { offers: points, reservation: utility.reservation, you: me, labels: { mine: "the text", theirs: "proposed draft" }, xLabel: "vote" });
+    const title = running() ? "Drafts put to the vote so far" : "The drafts put to the vote";
+    $("chart-title").textContent = title;
+    SummitryChart.offers($("chart"), { offers: points, reservation: utility.reservation, you: me, labels: { mine: "the text", theirs: "proposed draft" }, xLabel: "vote", title: `${title} in the utility of ${me}` });
   }
 
   // ---- the whole page ------------------------------------------------------------------
