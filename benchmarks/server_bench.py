@@ -584,11 +584,10 @@ async def _one_level(
     connections: list[Connection] = []
     if client == "node":  # the same sessions, the same measures; the client's CPU is the node process's
         played, cpu_client = await play_node(session_at, created, offers, latencies, mark)
-        wall = time.perf_counter() - at_start["time"]
     else:
         played, connections = await play(session_at, created, offers, latencies, feed, mark)
-        wall = time.perf_counter() - at_start["time"]
         cpu_client = time.process_time() - at_start["client"]
+    wall = time.perf_counter() - at_start["time"]
     load_before = at_start["load"]
     user, system = _servers_cpu(server_pids)
     server_user, server_system = user - at_start["server"][0], system - at_start["server"][1]

@@ -120,15 +120,7 @@ class WriteLock:
 
     def __enter__(self) -> None:
         self._thread_lock.acquire()
-        if self._path is None:
-            return
-        try:
-            if self._file is None:
-                self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._file, fcntl.LOCK_EX)
-        except BaseException:
-            self._thread_lock.release()
-            raise
+        self._lock_file(fcntl.LOCK_EX)
 
     def try_acquire(self) -> bool:
         """Take the lock if no other thread or process holds it; return whether it was taken (never waits).
@@ -137,19 +129,23 @@ class WriteLock:
         """
         if not self._thread_lock.acquire(blocking=False):
             return False
+        try:
+            self._lock_file(fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another process writes; _lock_file gave the thread lock back
+            return False
+        return True
+
+    def _lock_file(self, operation: int) -> None:
+        """``flock`` the lock file (if any) with ``operation``, the thread lock held; on failure, release it too."""
         if self._path is None:
-            return True
+            return
         try:
             if self._file is None:
                 self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._thread_lock.release()
-            return False
+            fcntl.flock(self._file, operation)
         except BaseException:
             self._thread_lock.release()
             raise
-        return True
 
     def __exit__(self, *_exc: object) -> None:
         try:

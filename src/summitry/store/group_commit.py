@@ -51,11 +51,11 @@ __all__ = ["GroupCommit", "Pending"]
 T = TypeVar("T")
 
 _LINGER = 1.0
+"""Seconds the writer thread waits for more changes before it ends."""
 _RETRY = 0.001
 """Seconds an event loop waits before trying again for a lock another writer holds (on_loop)."""
 _LOOP_PATIENCE = 0.05
 """Seconds an event loop keeps trying for the lock before it waits for it."""
-"""Seconds the writer thread waits for more changes before it ends."""
 
 
 class Lock(Protocol):
@@ -177,11 +177,7 @@ class GroupCommit(Generic[T]):
                     item.error = item.error or RuntimeError(f"the write was interrupted ({type(exc).__name__})")
                 _resolve(batch[start:])
                 raise
-            with self._condition:
-                for item in group:
-                    item.done = True
-                self.groups += 1
-                self.changes += len(group)
+            self._mark_done(group)
             _resolve(group)
 
     def _enqueue(self, pending: Pending[T]) -> None:  # with the condition held
@@ -226,16 +222,21 @@ class GroupCommit(Generic[T]):
                 except Exception as alone:  # reason: handed to the change's own thread or future, which raises it
                     item.error = alone
 
-    def _acknowledge(self, group: list[Pending[T]]) -> None:
-        waiting: dict[asyncio.AbstractEventLoop, list[Pending[T]]] = {}
+    def _mark_done(self, group: list[Pending[T]]) -> None:
+        """Mark ``group`` written (or refused), count it, and wake the threads waiting in :meth:`submit`."""
         with self._condition:
             for item in group:
                 item.done = True
-                if item.loop is not None:
-                    waiting.setdefault(item.loop, []).append(item)
             self.groups += 1
             self.changes += len(group)
             self._acknowledged.notify_all()
+
+    def _acknowledge(self, group: list[Pending[T]]) -> None:
+        self._mark_done(group)
+        waiting: dict[asyncio.AbstractEventLoop, list[Pending[T]]] = {}
+        for item in group:
+            if item.loop is not None:
+                waiting.setdefault(item.loop, []).append(item)
         for loop, items in waiting.items():  # one wake-up per event loop and group
             if not loop.is_closed():
                 loop.call_soon_threadsafe(_resolve, items)
