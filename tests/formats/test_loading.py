@@ -95,3 +95,16 @@ def test_a_geniusweb_file_loads_its_folder(tmp_path: Path) -> None:
     for path in written:
         assert detect_format(path) == "geniusweb"
         assert load_scenario(path).party_names == ("dprk", "usa")
+
+
+def test_a_shipped_scenario_is_parsed_once_per_text_and_shared() -> None:
+    from importlib import resources
+
+    from summitry.formats import loading
+
+    first = load_scenario("hanoi-deal")
+    assert load_scenario("hanoi-deal") is first  # immutable: one parse serves every session made from it
+    text = resources.files("summitry").joinpath("data", "scenarios", "hanoi-deal.yaml").read_text(encoding="utf-8")
+    edited = loading._parse_shipped(text.replace("name: hanoi-deal", "name: hanoi-deal-edited", 1), "hanoi-deal.yaml")
+    assert edited is not first and edited.name == "hanoi-deal-edited"
+    assert edited.space.issue_names == first.space.issue_names

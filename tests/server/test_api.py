@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from typing import Any
@@ -261,6 +262,28 @@ def test_malformed_bodies_are_400(client: TestClient) -> None:
     session = create(client)
     assert "kind" in error_of(act(client, session, "dprk", {"kind": "dance"}), 400)
     assert "approve" in error_of(act(client, session, "dprk", {"kind": "vote"}), 400)
+
+
+def test_a_session_s_request_is_read_off_the_event_loop(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading a scenario can take tens of milliseconds: on the loop, it would stall every live session."""
+    from summitry.server import api
+
+    on_loop: list[bool] = []
+
+    def parse_session(raw: Any, limits: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:  # no running loop in this thread: a worker thread
+            on_loop.append(False)
+        return real(raw, limits)
+
+    real = api.parse_session
+    monkeypatch.setattr(api, "parse_session", parse_session)
+    assert client.post("/api/sessions", json={"scenario": "hanoi-deal", "parties": {}}).status_code == 422
+    session = create(client)
+    assert on_loop == [False, False]
+    assert state(client, session, session["observer_token"])["status"] == "running"
 
 
 def test_invalid_scenarios_are_422(client: TestClient) -> None:

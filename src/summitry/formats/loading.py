@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import os
 from collections.abc import Sequence
 from importlib import resources
@@ -45,11 +46,23 @@ def shipped_scenarios() -> list[str]:
 
 
 def _load_shipped(name: str) -> Scenario:
+    entry = _shipped_folder().joinpath(f"{name}.yaml")
+    return _parse_shipped(entry.read_text(encoding="utf-8"), f"{name}.yaml")
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_shipped(text: str, source: str) -> Scenario:
+    """Return the scenario of a shipped file's ``text``, parsed once per process and text.
+
+    A shipped scenario is read for every server session made from it, and parsing its YAML
+    took 10-30 ms (PyYAML's reader in Python, kept for its line numbers in messages); a
+    :class:`Scenario` is immutable, so all of them share one. Keyed on the text, an edited
+    file is parsed again.
+    """
     from .native import scenario_from_yaml
     from .yaml_files import parse_yaml
 
-    entry = _shipped_folder().joinpath(f"{name}.yaml")
-    return scenario_from_yaml(parse_yaml(entry.read_text(encoding="utf-8"), f"{name}.yaml"))
+    return scenario_from_yaml(parse_yaml(text, source))
 
 
 def _looks_like_path(ref: str) -> bool:

@@ -64,8 +64,10 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
             if token is None or not _same(token, admin_key):
                 raise Unauthorized("this server creates sessions for its admin key only (Authorization: Bearer KEY)")
         rates.check(f"create:{_client(request)}", limits.create_rate, limits.create_burst)
-        body = parse_json(await read_body(request, limits.max_body_bytes))
-        record = parse_session(body, limits)
+        raw = await read_body(request, limits.max_body_bytes)
+        # Off the loop: reading a scenario (an upload up to max_outcomes, or YAML) can take tens
+        # of milliseconds, a stall of every live session's actions and streams.
+        record = await run_in_threadpool(lambda: parse_session(parse_json(raw), limits))
         created = await run_in_threadpool(hub.create, _stamp(record))
         links = {
             "admin": f"/sessions/{created.id}/observe#token={created.admin_token}",
