@@ -103,7 +103,16 @@ def test_a_person_negotiates_against_an_agent_from_the_lobby_to_the_debrief(
     } == {k: str(v) for k, v in agreement.items()}
     assert page.locator("#roadmap-card").is_visible()  # hanoi-deal has a catalogue of commitments
     assert page.locator("#trace tbody tr").count() >= 4
+    # the agreement stands out in the trace, as on the observer's page: its row, and only it, is tinted
+    marked = page.locator("#trace tbody tr.ev-agreement")
+    expect(marked).to_have_count(1)
+    assert "agreement" in marked.inner_text()
+    tint = "el => getComputedStyle(el).backgroundColor"
+    assert marked.locator("th, td").evaluate_all(f"cells => cells.map({tint})") == ["rgb(238, 246, 238)"] * 4
+    assert page.locator("#trace tbody tr.ev-offer td").first.evaluate(tint) != "rgb(238, 246, 238)"
     page.screenshot(path=shots / "debrief.png", full_page=True)
+    marked.scroll_into_view_if_needed()  # the trace's box scrolls: its end, where the agreement is
+    page.locator("#trace").locator("xpath=..").screenshot(path=shots / "debrief-trace-end.png")
 
 
 def _fits(page: Any) -> None:

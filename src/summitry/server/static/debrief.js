@@ -19,11 +19,12 @@
     return null;
   }
 
-  function table(node, head, rows, classes) {
+  // rowClass(k): the class of the k-th body row (the trace marks its events' kinds, as the observer's does)
+  function table(node, head, rows, classes, rowClass) {
     const cls = (c, i) => (classes && classes[i]) || (typeof c === "number" ? "num" : undefined);
     clear(node).append(
       el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col", text: h })))),
-      el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c, i) => el(i ? "td" : "th", { scope: i ? undefined : "row", class: cls(c, i), text: typeof c === "number" ? fmt(c) : c ?? "—" })))))
+      el("tbody", {}, rows.map((r, k) => el("tr", { class: rowClass ? rowClass(k) : undefined }, r.map((c, i) => el(i ? "td" : "th", { scope: i ? undefined : "row", class: cls(c, i), text: typeof c === "number" ? fmt(c) : c ?? "—" })))))
     );
   }
 
@@ -133,7 +134,7 @@
       if (e.kind === "letter") what = `letter to ${(d.to || []).join(", ")}`;
       return [String(e.index ?? ""), Summitry.roundNumber(e.round, state.deadline && state.deadline.rounds), e.party || "", what];
     });
-    table($("trace"), ["#", "round", "who", "what"], rows, ["num", "num", "who", "what"]);
+    table($("trace"), ["#", "round", "who", "what"], rows, ["num", "num", "who", "what"], (k) => `ev ev-${events[k].kind}`);
     return events;
   }
 
