@@ -565,7 +565,9 @@ async def _one_level(
         for connection in warm_connections:
             await connection.close()
     owner = [i % len(clients) for i in range(sessions)]
+    creating = time.perf_counter()  # one after another: each creation's own time, shipped scenario and all
     created = [(await create_sessions(clients[k], 1, rounds, k if workers else None))[0] for k in owner]
+    create_ms = 1000 * (time.perf_counter() - creating) / sessions
     session_at = [addresses[k] for k in owner]
     latencies: list[float] = []
     commits_before = await _commits(clients)
@@ -642,6 +644,7 @@ async def _one_level(
         "machine_busy": machine_busy * (os.cpu_count() or 1),
         "client_cpu_ms": 1000 * cpu_client / actions,
         "per_commit": commits,
+        "create_ms": create_ms,
         "load": (load_before, load_after),
     }
 
@@ -800,7 +803,7 @@ def main() -> None:
             f"cpu/action: server={row['server_cpu_ms']:.2f} ms (kernel {row['server_system_ms']:.2f}) "
             + ("" if unit is None else f"= {row['server_cpu_ms'] / unit:.1f} floors ")
             + f"client={row['client_cpu_ms']:.2f} ms postgres={row['database_cpu_ms']:.2f} ms "
-            f"cores busy={row['machine_busy']:.2f}{per_commit} "
+            f"cores busy={row['machine_busy']:.2f}{per_commit} create={row['create_ms']:.1f} ms/session "
             f"load={row['load'][0]:.2f}->{row['load'][1]:.2f}",
             flush=True,
         )
