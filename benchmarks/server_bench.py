@@ -19,7 +19,9 @@ bad logs (each session's stored log, read back through ``/log``, must hold exact
 entries with its hash chain intact); the CPU time per action of the server (and the kernel's
 part of it), of the client and of PostgreSQL's processes; how busy the machine's cores were
 (in cores); how many actions shared one commit (group commit); the 1-minute load average
-before and after. The knee is the first N whose p99 passes 100 ms.
+before and after; the time to create a session (one after another, before the measured
+phase); and the disk's fsync latency over the measured phase (:class:`DiskProbe`: a stall of
+the disk holds every action in flight). The knee is the first N whose p99 passes 100 ms.
 
 Run: ``.venv/bin/python benchmarks/server_bench.py --store sqlite --sessions 10 50 100 200 --rounds 20``
 (``--profile FILE`` writes the server's cProfile stats, all threads; ``--wrap 'py-spy record
@@ -49,6 +51,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import secrets
 import shutil
@@ -57,6 +60,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -133,6 +137,52 @@ else:
         await send({"type": "http.response.body", "body": BODY})
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
+
+
+STALL_MS = 50
+"""An fsync slower than this is counted as a stall of the disk."""
+
+
+class DiskProbe:
+    """The fsync latency of the disk under a folder, sampled over the measured phase.
+
+    Every acknowledged action waits for an fsync (SQLite's WAL with ``synchronous=FULL``;
+    PostgreSQL's commit), so a stall of the disk holds every action in flight: at 200
+    sessions and ~3,000 actions/s, one stall of 100 ms or more puts ~200 actions (1.7%) past
+    100 ms by itself. A thread writes 4 KiB and fsyncs it every 10 ms (about the rate of the
+    server's commits) to a file of its own in the folder (the SQLite store's; /tmp, on the same
+    disk here, for PostgreSQL), so that each row says whether the disk stalled under it.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "fsync-probe.bin"
+        self.times: list[float] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="fsync-probe", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> np.ndarray:
+        """Stop sampling; return every fsync's time in milliseconds."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.path.unlink(missing_ok=True)
+        return np.array(self.times) * 1000
+
+    def _run(self) -> None:
+        block = os.urandom(4096)
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            while not self._stop.wait(0.01):
+                os.write(descriptor, block)
+                started = time.perf_counter()
+                os.fsync(descriptor)
+                self.times.append(time.perf_counter() - started)
+        finally:
+            os.close(descriptor)
 
 
 def free_ports(count: int) -> int:
@@ -522,15 +572,17 @@ async def one_level(
     *,
     workers: bool = False,
     client: str = "python",
+    disk: DiskProbe | None = None,
 ) -> dict[str, Any]:
     """Measure ``sessions`` sessions, shared out in turn between the servers at ``urls`` (usually one).
 
     ``workers``: the servers are the workers of one sharded server, the k-th at ``urls[k]``.
     ``client``: who plays the measured phase, this process (``python``) or ``node envoys.mjs``.
+    ``disk``: times the disk's fsyncs over the measured phase.
     """
     clients = [httpx.AsyncClient(base_url=url, timeout=120) for url in urls]
     try:
-        return await _one_level(clients, sessions, rounds, server_pids, feed, workers, client)
+        return await _one_level(clients, sessions, rounds, server_pids, feed, workers, client, disk)
     finally:
         for each in clients:
             await each.aclose()
@@ -544,6 +596,7 @@ async def _one_level(
     feed: str,
     workers: bool,
     client: str,
+    disk: DiskProbe | None,
 ) -> dict[str, Any]:
     addresses = [_address(str(c.base_url).rstrip("/")) for c in clients]
     state: dict[str, Any] = {}
@@ -574,6 +627,8 @@ async def _one_level(
     at_start: dict[str, Any] = {}
 
     def mark() -> None:  # every party ready: the measured phase starts
+        if disk is not None:
+            disk.start()
         at_start.update(
             load=os.getloadavg()[0],
             client=time.process_time(),
@@ -590,6 +645,7 @@ async def _one_level(
         played, connections = await play(session_at, created, offers, latencies, feed, mark)
         cpu_client = time.process_time() - at_start["client"]
     wall = time.perf_counter() - at_start["time"]
+    fsyncs = disk.stop() if disk is not None else np.zeros(0)
     load_before = at_start["load"]
     user, system = _servers_cpu(server_pids)
     server_user, server_system = user - at_start["server"][0], system - at_start["server"][1]
@@ -645,6 +701,9 @@ async def _one_level(
         "client_cpu_ms": 1000 * cpu_client / actions,
         "per_commit": commits,
         "create_ms": create_ms,
+        "fsync_p99_ms": float(np.percentile(fsyncs, 99)) if fsyncs.size else math.nan,
+        "fsync_max_ms": float(fsyncs.max()) if fsyncs.size else math.nan,
+        "fsync_stalls": int((fsyncs > STALL_MS).sum()),
         "load": (load_before, load_after),
     }
 
@@ -779,8 +838,11 @@ def main() -> None:
                 children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
                 pids.append(int(children[0]) if args.wrap and children else process.pid)  # under a wrapper: its child
             urls = [url for _, url in servers]
+            disk = DiskProbe(Path(folder))
             row = asyncio.run(
-                one_level(urls, n, args.rounds, pids, args.feed, workers=args.workers > 1, client=args.client)
+                one_level(
+                    urls, n, args.rounds, pids, args.feed, workers=args.workers > 1, client=args.client, disk=disk
+                )
             )
         finally:
             for process, _ in servers:
@@ -804,6 +866,8 @@ def main() -> None:
             + ("" if unit is None else f"= {row['server_cpu_ms'] / unit:.1f} floors ")
             + f"client={row['client_cpu_ms']:.2f} ms postgres={row['database_cpu_ms']:.2f} ms "
             f"cores busy={row['machine_busy']:.2f}{per_commit} create={row['create_ms']:.1f} ms/session "
+            f"disk fsync: p99={row['fsync_p99_ms']:.1f} max={row['fsync_max_ms']:.1f} ms, "
+            f"{row['fsync_stalls']} over {STALL_MS} ms "
             f"load={row['load'][0]:.2f}->{row['load'][1]:.2f}",
             flush=True,
         )
