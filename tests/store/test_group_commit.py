@@ -331,14 +331,45 @@ def test_on_the_loop_a_held_lock_is_tried_again_later_with_the_changes_queued_me
     assert groups == [[0, 1, 2, 3, 4]] and lock.tries == 4 and lock.waits == 0 and not lock.held
 
 
-def test_on_the_loop_the_loop_waits_for_a_lock_held_past_its_patience() -> None:
-    lock = HeldLock(busy=10**9)
+def test_on_the_loop_a_lock_held_past_the_loop_s_patience_is_waited_for_by_the_writer_thread() -> None:
+    """The loop never waits for the lock: a long writer elsewhere must not freeze its other requests."""
+    held = threading.Lock()
+    held.acquire()  # another writer, for as long as this test says
+
+    class LongWriter(HeldLock):
+        def __enter__(self) -> None:  # waits for the other writer, as WriteLock does
+            self.waits += 1
+            held.acquire()
+            self.held = True
+
+        def __exit__(self, *exc: object) -> None:
+            super().__exit__(*exc)
+            held.release()
+
+    lock = LongWriter(busy=10**9)
+    writers: list[str] = []
     groups: list[list[int]] = []
-    commit: GroupCommit[int] = GroupCommit(lambda g: groups.append([p.change for p in g]), on_loop=True, lock=lock)
 
-    async def main() -> None:
-        await commit.submit_soon(7)
+    def write(group: Sequence[Pending[int]]) -> None:
+        assert lock.held
+        writers.append(threading.current_thread().name)
+        groups.append([p.change for p in group])
 
-    run_apart(main())
-    assert groups == [[7]] and lock.waits == 1 and not lock.held
-    assert lock.tries >= 2  # tried again (for _LOOP_PATIENCE) before it waited
+    commit: GroupCommit[int] = GroupCommit(write, on_loop=True, lock=lock)
+
+    async def main() -> int:
+        threading.Timer(0.3, held.release).start()  # the other writer ends, whatever the loop does
+        future = commit.submit_soon(7)
+        ticks = 0  # the loop's turns while the lock is waited for
+        while not future.done():
+            await asyncio.sleep(0.005)
+            if lock.waits and not future.done():
+                assert groups == []  # not acknowledged before its commit
+                ticks += 1
+        await future
+        return ticks
+
+    ticks = run_apart(main())
+    assert groups == [[7]] and writers == ["summitry-group-commit"] and lock.waits == 1 and not lock.held
+    assert lock.tries >= 2  # tried again (for _LOOP_PATIENCE) before it handed the group over
+    assert ticks >= 5  # the loop kept running while the lock was held

@@ -29,10 +29,13 @@ switch interval for each (a group of 30 actions took 10–35 ms where its statem
 take under one). The loop is blocked for the length of the write; other summitry processes
 writing the same file hold :class:`~summitry.store.engine.WriteLock` only for a transaction.
 Changes from other threads (:meth:`GroupCommit.submit`) still go through the writer thread.
-With a ``lock`` (the store's :class:`~summitry.store.engine.WriteLock`), the loop does not wait
+With a ``lock`` (the store's :class:`~summitry.store.engine.WriteLock`), the loop never waits
 for it: while another thread or process holds it (another worker of ``serve --workers`` is
 committing), the write is tried again a millisecond later, the changes queued meanwhile joining
-the group, and only after ``_LOOP_PATIENCE`` seconds of this does the loop wait for the lock.
+the group; after ``_LOOP_PATIENCE`` seconds of this, the group goes to the writer thread, which
+waits for the lock and writes it, and the loop goes on with its other requests. A long writer
+(a CLI run storing a trace of 10^5 entries in the server's database, a disk that stalls
+another worker's fsync) had frozen every session of the process, reads included, for as long.
 PostgreSQL keeps the thread: its commit is a round trip the loop should not wait for
 (measured with ``benchmarks/server_bench.py`` at 200 sessions, one process: p99 354–399 ms
 on the loop against 194–249 ms with the thread).
@@ -153,14 +156,18 @@ class GroupCommit(Generic[T]):
     def _write_batch(self, loop: asyncio.AbstractEventLoop, patience: float) -> None:
         """Write the changes ``loop`` queued (on_loop), a group per transaction, and resolve their futures.
 
-        The lock is tried, not waited for, until the loop's clock passes ``patience``.
+        The lock is tried, not waited for, until the loop's clock passes ``patience``; then the
+        changes go to the writer thread, which waits for the lock (the loop never does).
         """
         lock = self._lock
         if lock is not None and not lock.try_acquire():
             if loop.time() < patience:
                 loop.call_later(_RETRY, self._write_batch, loop, patience)
                 return
-            lock.__enter__()
+            with self._condition:  # a long writer: the thread waits, and resolves the futures on the loop
+                for pending in self._batches.pop(loop, []):
+                    self._enqueue(pending)
+            return
         try:
             self._write_batch_locked(self._batches.pop(loop, []))
         finally:

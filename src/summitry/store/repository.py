@@ -219,8 +219,9 @@ class SessionStore:
             session.flush()
             for token_hash, role, party in tokens:
                 session.add(TokenRow(hash=token_hash, session_id=record.id, role=role, party=party, created_at=now))
-            for entry in entries:
-                session.add(_entry_row(record.id, entry))
+            if entries:  # the driver's executemany: a CLI run's trace can hold 10^5 entries, written under the lock
+                rows = [(record.id, e.position, e.kind, _dump(e.record), e.hash) for e in entries]
+                session.connection().exec_driver_sql(self._sql.insert_entry, rows)
 
     def append(
         self,
@@ -574,16 +575,6 @@ def _record(row: SessionRow) -> SessionRecord:
         result=None if row.result is None else json.loads(row.result),
         length=row.length,
         head=row.head,
-    )
-
-
-def _entry_row(session_id: str, entry: LogEntry) -> EntryRow:
-    return EntryRow(
-        session_id=session_id,
-        position=entry.position,
-        kind=entry.kind,
-        record=_dump(entry.record),
-        hash=entry.hash,
     )
 
 
