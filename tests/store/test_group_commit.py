@@ -373,3 +373,52 @@ def test_on_the_loop_a_lock_held_past_the_loop_s_patience_is_waited_for_by_the_w
     assert groups == [[7]] and writers == ["summitry-group-commit"] and lock.waits == 1 and not lock.held
     assert lock.tries >= 2  # tried again (for _LOOP_PATIENCE) before it handed the group over
     assert ticks >= 5  # the loop kept running while the lock was held
+
+
+def test_on_the_loop_a_writer_outside_the_lock_is_waited_for_by_the_writer_thread(tmp_path: Path) -> None:
+    """sqlite3 on the command line, say, holding the database: the loop does not wait in SQLite's busy handler."""
+    import sqlite3
+    from contextlib import closing
+
+    path = tmp_path / "s.db"
+    store = open_store(f"sqlite:///{path}")
+    try:
+        document = scenario_to_document(load_scenario("hanoi-deal"))
+        record = SessionRecord(
+            id="a", source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
+            protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
+        )  # fmt: skip
+        store.create_session(record, (), ())
+        entries = []
+        head = GENESIS
+        for position in range(2):
+            data = {"position": position, "kind": "letter", "party": "dprk", "data": {"to": [], "text": "x"}}
+            head = chain_hash(head, data)
+            entries.append(LogEntry(position, data, head))
+        writers: list[str] = []
+        write = store._appends._write
+        store._appends._write = lambda group: (writers.append(threading.current_thread().name), write(group))[-1]
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # holds the database's write lock, not the store's
+        other.execute("UPDATE sessions SET updated_at = 1 WHERE id = 'a'")
+
+        async def main() -> int:
+            threading.Timer(0.3, other.execute, ("COMMIT",)).start()
+            first = store.append_soon("a", entries[:1], status="running", result=None)
+            ticks = 0  # the loop's turns while the other writer holds the database
+            while not first.done():
+                await asyncio.sleep(0.005)
+                ticks += 1
+            await first
+            await store.append_soon("a", entries[1:], status="running", result=None)  # the loop writes again
+            return ticks
+
+        ticks = run_apart(main())
+        other.close()
+        assert ticks >= 5  # the loop kept running (before, it waited in SQLite's busy handler)
+        assert writers[-1] != "summitry-group-commit" and "summitry-group-commit" in writers
+        assert [e.position for e in store.entries("a")] == [0, 1] and store.verify("a") == head
+        with closing(sqlite3.connect(path)) as reader:  # the other writer's change came first, then the appends
+            assert reader.execute("SELECT updated_at FROM sessions WHERE id = 'a'").fetchone()[0] > 1
+    finally:
+        store.close()

@@ -67,12 +67,16 @@ def make_engine(url: str = DEFAULT_URL) -> Engine:
     return create_engine(normalized, pool_size=10, max_overflow=30, pool_pre_ping=True)
 
 
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite statement waits for another connection's write (SQLite's busy handler), in ms."""
+
+
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

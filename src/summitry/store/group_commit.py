@@ -36,6 +36,9 @@ the group; after ``_LOOP_PATIENCE`` seconds of this, the group goes to the write
 waits for the lock and writes it, and the loop goes on with its other requests. A long writer
 (a CLI run storing a trace of 10^5 entries in the server's database, a disk that stalls
 another worker's fsync) had frozen every session of the process, reads included, for as long.
+A writer that does not take the lock (``sqlite3`` on the command line) is met the same way:
+on the loop the store's write does not wait for the database (``busy``), and the changes it
+could not write go to the writer thread, which waits in SQLite's busy handler instead.
 PostgreSQL keeps the thread: its commit is a round trip the loop should not wait for
 (measured with ``benchmarks/server_bench.py`` at 200 sessions, one process: p99 354–399 ms
 on the loop against 194–249 ms with the thread).
@@ -93,7 +96,9 @@ class GroupCommit(Generic[T]):
     ``write(group)`` writes a group in one transaction and sets ``error`` on each change it
     refuses; if it raises, nothing of the group was committed and each change is written
     again alone with ``write([change])``. Every call of ``write`` is made holding ``lock``
-    (if given).
+    (if given). On the loop, an exception for which ``busy(exc)`` is true means that a writer
+    outside ``lock`` holds the database and nothing was written (``write`` does not wait for
+    it there): the change goes to the writer thread, which writes it once it can.
     """
 
     def __init__(
@@ -103,9 +108,11 @@ class GroupCommit(Generic[T]):
         max_group: int = 512,
         on_loop: bool = False,
         lock: Lock | None = None,
+        busy: Callable[[Exception], bool] | None = None,
     ) -> None:
         self._write = write
         self._lock = lock
+        self._busy = busy
         self._max_group = max_group
         self._on_loop = on_loop
         self._batches: dict[asyncio.AbstractEventLoop, list[Pending[T]]] = {}  # on_loop: each loop's next group
@@ -118,6 +125,11 @@ class GroupCommit(Generic[T]):
         """Transactions committed so far (for measurements)."""
         self.changes = 0
         """Changes written so far (for measurements)."""
+
+    @property
+    def on_loop(self) -> bool:
+        """Whether changes queued from an event loop are written by that loop (see the module docstring)."""
+        return self._on_loop
 
     def submit(self, change: T) -> None:
         """Write ``change`` and return once it is committed (from any thread but the writer's).
@@ -178,14 +190,20 @@ class GroupCommit(Generic[T]):
         for start in range(0, len(batch), self._max_group):
             group = batch[start : start + self._max_group]
             try:
-                self._write_group(group)
+                left = self._write_group(group, on_loop=True)
             except BaseException as exc:  # interrupted: none of the rest is known to be written
                 for item in batch[start:]:
                     item.error = item.error or RuntimeError(f"the write was interrupted ({type(exc).__name__})")
                 _resolve(batch[start:])
                 raise
-            self._mark_done(group)
-            _resolve(group)
+            done = [item for item in group if item not in left] if left else group
+            self._mark_done(done)
+            _resolve(done)
+            if left:  # another writer holds the database: the thread waits for it, the loop goes on
+                with self._condition:
+                    for item in [*left, *batch[start + len(group) :]]:
+                        self._enqueue(item)
+                return
 
     def _enqueue(self, pending: Pending[T]) -> None:  # with the condition held
         self._queue.append(pending)
@@ -215,19 +233,28 @@ class GroupCommit(Generic[T]):
                 if self._writer is threading.current_thread():
                     self._writer = None
 
-    def _write_group(self, group: list[Pending[T]]) -> None:
+    def _write_group(self, group: list[Pending[T]], *, on_loop: bool = False) -> list[Pending[T]]:
+        """Write ``group``; return the changes not written because the database was busy (on the loop only)."""
         try:
             self._write(group)
         except Exception as exc:
+            if on_loop and self._busy is not None and self._busy(exc):
+                return group
             if len(group) == 1:
                 group[0].error = exc
-                return
+                return []
+            left = []
             for item in group:  # nothing was committed: write each alone, so only the culprit fails
                 item.error = None
                 try:
                     self._write([item])
                 except Exception as alone:  # reason: handed to the change's own thread or future, which raises it
-                    item.error = alone
+                    if on_loop and self._busy is not None and self._busy(alone):
+                        left.append(item)
+                    else:
+                        item.error = alone
+            return left
+        return []
 
     def _mark_done(self, group: list[Pending[T]]) -> None:
         """Mark ``group`` written (or refused), count it, and wake the threads waiting in :meth:`submit`."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from summitry.protocols.events import Event, EventKind, Result, Trace, TraceHead
 from summitry.protocols.state import Status
 
 from .chain import GENESIS, chain_hash, verify_chain
-from .engine import WriteLock, is_sqlite, make_engine, upgrade
+from .engine import BUSY_TIMEOUT_MS, WriteLock, is_sqlite, make_engine, upgrade
 from .group_commit import GroupCommit, Pending
 from .schema import ActionKeyRow, CommentRow, EntryRow, SessionRow, TokenRow
 
@@ -168,7 +169,7 @@ class SessionStore:
         self._write_lock = WriteLock(engine) if is_sqlite(engine) else None
         # On SQLite an event loop writes its own changes (see group_commit: "On the loop").
         self._appends: GroupCommit[_Append] = GroupCommit(
-            self._write_appends, on_loop=is_sqlite(engine), lock=self._write_lock
+            self._write_appends, on_loop=is_sqlite(engine), lock=self._write_lock, busy=_database_busy
         )
         self._sql = _AppendSql.for_paramstyle(engine.dialect.paramstyle)
 
@@ -297,24 +298,32 @@ class SessionStore:
                 key_rows.append(
                     (change.session_id, key.party, key.key, key.request_hash, key.status, key.body.decode(), now)
                 )
+        on_loop = self._appends.on_loop and _on_event_loop()
         with self.engine.begin() as connection:  # the group commit holds the write lock
-            advanced = 0
-            for statement, rows in updates.items():
-                changed = connection.exec_driver_sql(statement, rows).rowcount
-                if statement in (sql.advance, sql.advance_with_result):
-                    advanced += changed
-            if advanced != advancing:  # rolled back; alone (GroupCommit), each change says if it is the one
-                first_change = group[0].change
-                raise StoreError(
-                    f"session {first_change.session_id}: log entries from {first_change.entries[0].position} "
-                    "do not continue the stored log"
-                    if len(group) == 1
-                    else f"{advancing - advanced} of {advancing} changes do not continue their stored logs"
-                )
-            if entry_rows:
-                connection.exec_driver_sql(sql.insert_entry, entry_rows)
-            if key_rows:
-                connection.exec_driver_sql(sql.insert_key, key_rows)
+            driver: Any = connection.connection.driver_connection  # sqlite3's own: no SQLAlchemy overhead
+            if on_loop:  # a writer outside the lock (sqlite3 on the command line): not waited for on the loop
+                driver.execute("PRAGMA busy_timeout = 0")  # GroupCommit's thread waits instead
+            try:
+                advanced = 0
+                for statement, rows in updates.items():
+                    changed = connection.exec_driver_sql(statement, rows).rowcount
+                    if statement in (sql.advance, sql.advance_with_result):
+                        advanced += changed
+                if advanced != advancing:  # rolled back; alone (GroupCommit), each change says if it is the one
+                    first_change = group[0].change
+                    raise StoreError(
+                        f"session {first_change.session_id}: log entries from {first_change.entries[0].position} "
+                        "do not continue the stored log"
+                        if len(group) == 1
+                        else f"{advancing - advanced} of {advancing} changes do not continue their stored logs"
+                    )
+                if entry_rows:
+                    connection.exec_driver_sql(sql.insert_entry, entry_rows)
+                if key_rows:
+                    connection.exec_driver_sql(sql.insert_key, key_rows)
+            finally:
+                if on_loop:
+                    driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def session(self, session_id: str) -> SessionRecord:
         """Return the stored session ``session_id``.
@@ -584,6 +593,20 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _database_busy(exc: Exception) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked": another connection writes, nothing was written."""
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def _dump(value: Any) -> str:
