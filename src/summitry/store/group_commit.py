@@ -176,9 +176,7 @@ class GroupCommit(Generic[T]):
             if loop.time() < patience:
                 loop.call_later(_RETRY, self._write_batch, loop, patience)
                 return
-            with self._condition:  # a long writer: the thread waits, and resolves the futures on the loop
-                for pending in self._batches.pop(loop, []):
-                    self._enqueue(pending)
+            self._hand_over(self._batches.pop(loop, []))  # a long writer: the thread waits for it
             return
         try:
             self._write_batch_locked(self._batches.pop(loop, []))
@@ -200,10 +198,14 @@ class GroupCommit(Generic[T]):
             self._mark_done(done)
             _resolve(done)
             if left:  # another writer holds the database: the thread waits for it, the loop goes on
-                with self._condition:
-                    for item in [*left, *batch[start + len(group) :]]:
-                        self._enqueue(item)
+                self._hand_over([*left, *batch[start + len(group) :]])
                 return
+
+    def _hand_over(self, items: list[Pending[T]]) -> None:
+        """Queue ``items`` of a loop for the writer thread, which waits for the database and resolves their futures."""
+        with self._condition:
+            for item in items:
+                self._enqueue(item)
 
     def _enqueue(self, pending: Pending[T]) -> None:  # with the condition held
         self._queue.append(pending)
@@ -235,10 +237,14 @@ class GroupCommit(Generic[T]):
 
     def _write_group(self, group: list[Pending[T]], *, on_loop: bool = False) -> list[Pending[T]]:
         """Write ``group``; return the changes not written because the database was busy (on the loop only)."""
+
+        def busy(exc: Exception) -> bool:  # on the loop only: elsewhere, the write waits for the database
+            return on_loop and self._busy is not None and self._busy(exc)
+
         try:
             self._write(group)
         except Exception as exc:
-            if on_loop and self._busy is not None and self._busy(exc):
+            if busy(exc):
                 return group
             if len(group) == 1:
                 group[0].error = exc
@@ -249,7 +255,7 @@ class GroupCommit(Generic[T]):
                 try:
                     self._write([item])
                 except Exception as alone:  # reason: handed to the change's own thread or future, which raises it
-                    if on_loop and self._busy is not None and self._busy(alone):
+                    if busy(alone):
                         left.append(item)
                     else:
                         item.error = alone

@@ -300,7 +300,7 @@ class SessionStore:
                 )
         on_loop = self._appends.on_loop and _on_event_loop()
         with self.engine.begin() as connection:  # the group commit holds the write lock
-            driver: Any = connection.connection.driver_connection  # sqlite3's own: no SQLAlchemy overhead
+            driver: Any = connection.connection.driver_connection if on_loop else None  # sqlite3's own
             if on_loop:  # a writer outside the lock (sqlite3 on the command line): not waited for on the loop
                 driver.execute("PRAGMA busy_timeout = 0")  # GroupCommit's thread waits instead
             try:
