@@ -1,6 +1,7 @@
 """A CLI run storing its trace in a running server's SQLite database: how long the server's sessions wait.
 
-A server (`summitry serve`, one process) on a fresh SQLite file; one session played by its two
+A server (the app `summitry serve` runs, one process, started as ``server_bench.py`` starts it) on a
+fresh SQLite file; one session played by its two
 parties as fast as they can (an offer every 5 ms); a second session's state read every 10 ms.
 Two seconds in, `summitry negotiate hanoi-deal --agents hardliner,hardliner --rounds N --store
 THE SAME DATABASE` runs to its end (its trace, 2N entries, is stored in one transaction, under
@@ -15,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,12 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from server_bench import start_server  # this folder is on sys.path when a benchmark runs
 
 
 async def measure(url: str, command: list[str]) -> str:
@@ -107,18 +101,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="summitry-beside-") as folder:
         db = f"sqlite:///{Path(folder) / 'server.db'}"
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "summitry", "serve", "--db", db, "--port", str(port)], stdout=subprocess.DEVNULL
-        )
-        url = f"http://127.0.0.1:{port}"
+        server, url = start_server(db)
         try:
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{url}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
             command = [sys.executable, "-m", "summitry", "negotiate", "hanoi-deal", "--agents", "hardliner,hardliner"]
             command += ["--rounds", str(args.rounds), "--json", "--store", db]
             print(asyncio.run(measure(url, command)))
