@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -87,3 +88,37 @@ def test_mediation_with_amendments_between_two_people(client: TestClient) -> Non
         body = {"kind": "amend", "outcome": {}} if current["request"] == "amend" else {"kind": "vote", "approve": True}
         assert act(client, session, party, body).status_code == 200
     assert current["status"] == "agreed" and current["agreement"] is not None
+
+
+def test_an_answer_is_stored_without_its_fixed_state_and_replayed_whole(db_url: str) -> None:
+    import sqlalchemy as sa
+
+    def stored(key: str) -> str:
+        engine = sa.create_engine(db_url)
+        with engine.connect() as connection:
+            text = connection.execute(sa.text('SELECT response FROM action_keys WHERE "key" = :k'), {"k": key}).scalar()
+        engine.dispose()
+        return str(text)
+
+    def set_stored(key: str, text: str) -> None:
+        engine = sa.create_engine(db_url)
+        with engine.begin() as connection:
+            connection.execute(sa.text('UPDATE action_keys SET response = :r WHERE "key" = :k'), {"r": text, "k": key})
+        engine.dispose()
+
+    with TestClient(create_app(ServerSettings(database_url=db_url))) as first:
+        session = create(first, rounds=20)
+        offer = {"kind": "offer", "outcome": first_offer(first, session, "dprk")}
+        answer = act(first, session, "dprk", offer, key="short")
+        counter = {"kind": "offer", "outcome": first_offer(first, session, "usa")}
+        old_form = act(first, session, "usa", counter, key="whole")
+    kept = json.loads(stored("short"))
+    assert kept["events"] == answer.json()["events"]
+    assert not {"scenario", "utility"} & set(kept["state"])  # the same in every answer: not stored each time
+    assert {"scenario", "utility"} <= set(answer.json()["state"]) and len(stored("short")) < len(answer.content) / 2
+    set_stored("whole", old_form.text)  # as a server before the change stored it: whole
+    with TestClient(create_app(ServerSettings(database_url=db_url))) as second:
+        again = act(second, session, "dprk", offer, key="short")
+        assert again.headers["idempotent-replayed"] == "true" and again.content == answer.content
+        old_again = act(second, session, "usa", counter, key="whole")
+        assert old_again.headers["idempotent-replayed"] == "true" and old_again.content == old_form.content

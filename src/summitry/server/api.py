@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import orjson
@@ -29,7 +29,7 @@ from .problems import BadRequest, Conflict, Forbidden, Unauthorized
 from .requests import parse_action, parse_comment, parse_json, parse_letter, parse_session
 from .runtime import LiveSession
 from .tokens import Access, parse_bearer
-from .views import compact_json, entry_json, entry_view, revealed, state_json
+from .views import FIXED_KEYS, compact_json, entry_json, entry_view, fixed_state_json, revealed, state_json
 
 __all__ = ["make_router"]
 
@@ -108,13 +108,14 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         request_hash = _request_hash(body)
         known = live.keys.get((party, key))
         if known is not None:
-            return _replayed(known, request_hash)
+            return _replayed(live, who, hub.documents(session_id), known, request_hash)
         action = parse_action(body, party)
 
         def answer(session: LiveSession, entries: list[Any]) -> ActionKey:
+            # Kept (and stored) without the state's fixed members; _answer_body puts them back.
             open_ = revealed(session)
             events = "[" + ",".join(entry_json(session, e.record, who, open_=open_) for e in entries) + "]"
-            state = state_json(session, who, hub.documents(session_id), appended=len(entries))
+            state = state_json(session, who, hub.documents(session_id), appended=len(entries), fixed=False)
             body = f'{{"events":{events},"state":{state}}}'.encode()
             return ActionKey(party=party, key=key, request_hash=request_hash, status=200, body=body)
 
@@ -127,9 +128,13 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         try:
             live, _ = await hub.change_async(session_id, compute, key=answer)
         except _Replay as replay:
-            return _replayed(replay.key, request_hash)
+            return _replayed(live, who, hub.documents(session_id), replay.key, request_hash)
         stored = live.keys[(party, key)]
-        return Response(stored.body, status_code=200, media_type="application/json")
+        return Response(
+            _answer_body(live, who, hub.documents(session_id), stored.body),
+            status_code=200,
+            media_type="application/json",
+        )
 
     @router.get("/api/sessions/{session_id}/events")
     async def get_events(
@@ -355,12 +360,27 @@ def _request_hash(body: Any) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
-def _replayed(known: ActionKey, request_hash: str) -> Response:
+def _replayed(
+    live: LiveSession, who: Access, documents: Mapping[str, Mapping[str, Any]], known: ActionKey, request_hash: str
+) -> Response:
     if known.request_hash != request_hash:
         raise Conflict("Idempotency-Key: already used for a different action; use a new key per action")
+    body = known.body
+    if known.status == 200 and not set(FIXED_KEYS) & orjson.loads(body).get("state", {}).keys():
+        body = _answer_body(live, who, documents, body)  # kept without them; an answer stored before 0.1 has them
     return Response(
-        known.body, status_code=known.status, media_type="application/json", headers={"Idempotent-Replayed": "true"}
+        body, status_code=known.status, media_type="application/json", headers={"Idempotent-Replayed": "true"}
     )
+
+
+def _answer_body(live: LiveSession, who: Access, documents: Mapping[str, Mapping[str, Any]], kept: bytes) -> bytes:
+    """Return an action's answer as sent: the kept ``{"events":…,"state":{…}}`` with the state's fixed members.
+
+    Those members (the public scenario and the party's own utility) are the same in every
+    answer of the session and were two thirds of each answer's bytes; an answer is kept in
+    memory and stored without them, so they go back in just before the state's closing brace.
+    """
+    return kept[:-2] + fixed_state_json(live, who, documents).encode() + b"}}"
 
 
 def _admin_only(who: Access) -> None:

@@ -23,11 +23,13 @@ from .runtime import LiveSession
 from .tokens import Access
 
 __all__ = [
+    "FIXED_KEYS",
     "LEGAL_NAMES",
     "PRIVATE_DATA_KEYS",
     "compact_json",
     "entry_json",
     "entry_view",
+    "fixed_state_json",
     "public_scenario",
     "revealed",
     "state_json",
@@ -134,12 +136,19 @@ _RENDERED_ENTRIES = 256
 
 
 def state_view(
-    live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]], *, appended: int = 0
+    live: LiveSession,
+    access: Access,
+    documents: Mapping[str, Mapping[str, Any]],
+    *,
+    appended: int = 0,
+    fixed: bool = True,
 ) -> dict[str, Any]:
     """Return the session's state as ``access`` may see it (``documents``: the parties' private documents).
 
     ``appended``: entries of the change being written, not yet in ``live.entries`` (an
     action's answer is rendered before its entries are committed, and stored with them).
+    ``fixed=False`` leaves out what is the same in every state of the session for this token
+    (:data:`FIXED_KEYS`: the public scenario and the party's own utility).
     """
     mechanism, record, scenario = live.mechanism, live.record, live.scenario
     state = mechanism.state()
@@ -155,7 +164,6 @@ def state_view(
         "protocol": record.protocol,
         "amendments": bool(record.settings.get("amendments", False)),
         "scenario_name": record.scenario_name,
-        "scenario": _public_scenario(live),
         "parties": [
             {"name": name, "kind": spec.get("kind"), **({"agent": spec["agent"]} if spec.get("agent") else {})}
             for name, spec in record.parties.items()
@@ -196,11 +204,14 @@ def state_view(
         view["result"] = {"reason": result.reason, "rounds": result.rounds, "steps": result.steps}
     if access.is_party and access.party is not None:
         view["you"] = access.party
-        view["utility"] = dict(documents[access.party])
         view["your_turn"] = next_party == access.party
         view["legal"] = [LEGAL_NAMES[t.__name__] for t in mechanism.legal_actions(access.party)]
         if request is Request.APPROVE and next_party == access.party:
             view["legal"] = [k for k in view["legal"] if k != "amend"]
+    if fixed:
+        view["scenario"] = _public_scenario(live)
+        if access.is_party and access.party is not None:
+            view["utility"] = dict(documents[access.party])
     if revealed(live):
         view["utilities"] = {name: dict(doc) for name, doc in documents.items()}
         if not live.running:
@@ -209,13 +220,14 @@ def state_view(
     return view
 
 
-def compact_json(content: Any) -> str:
+def compact_json(content: Any, *, sort_keys: bool = False) -> str:
     """Return ``content`` as the API renders JSON: compact, UTF-8 text as is, numpy scalars as plain values.
 
     orjson (about a tenth of the server's CPU per action went to the standard library's
     encoder) writes NaN and infinity as ``null``: JSON has neither.
     """
-    return orjson.dumps(content, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+    option = orjson.OPT_SERIALIZE_NUMPY | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+    return orjson.dumps(content, default=_plain, option=option).decode()
 
 
 def _plain(value: Any) -> Any:
@@ -227,26 +239,45 @@ def _plain(value: Any) -> Any:
 
 
 def state_json(
-    live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]], *, appended: int = 0
+    live: LiveSession,
+    access: Access,
+    documents: Mapping[str, Mapping[str, Any]],
+    *,
+    appended: int = 0,
+    fixed: bool = True,
 ) -> str:
     """Return :func:`state_view` as :func:`compact_json` text, its unchanging parts rendered once per session.
 
     The public scenario and the party's own utility are most of a state's text and the same
     in every answer of a session; they are rendered once, kept, and put at the end of the
-    object (the same JSON, its keys in another order).
+    object (the same JSON, its keys in another order: :func:`fixed_state_json`). With
+    ``fixed=False`` they are left out.
     """
-    view = state_view(live, access, documents, appended=appended)
-    fixed = [("scenario", "scenario_json")]
-    if "utility" in view and access.party is not None:
-        fixed.append(("utility", f"utility_json:{access.party}"))
-    tail = []
-    for name, cached in fixed:
-        value = view.pop(name)
-        text = live.cache.get(cached)
-        if text is None:
-            text = live.cache[cached] = compact_json(value)
-        tail.append(f',"{name}":{text}')
-    return compact_json(view)[:-1] + "".join(tail) + "}"
+    text = compact_json(state_view(live, access, documents, appended=appended, fixed=False))
+    return text[:-1] + fixed_state_json(live, access, documents) + "}" if fixed else text
+
+
+FIXED_KEYS = ("scenario", "utility")
+"""The keys of a state that are the same in every state of a session for one token."""
+
+
+def fixed_state_json(live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]]) -> str:
+    """Return the state's unchanging members for ``access`` as JSON text: ``,"scenario":…[,"utility":…]``.
+
+    Rendered once per session (and party) and kept, their keys sorted: the same text before
+    and after a restart, whose reloaded scenario may list a mapping's keys in another order
+    (an action's answer is kept without these members and replayed with them). A state
+    without them (``state_json(fixed=False)``) takes them back just before its closing brace.
+    """
+    party = access.party if access.is_party else None
+    name = "fixed_json" if party is None else f"fixed_json:{party}"
+    text = live.cache.get(name)
+    if text is None:
+        members = {"scenario": _public_scenario(live)}
+        if party is not None:
+            members["utility"] = dict(documents[party])
+        text = live.cache[name] = "," + compact_json(members, sort_keys=True)[1:-1]
+    return text
 
 
 def _public_scenario(live: LiveSession) -> dict[str, Any]:
