@@ -8,7 +8,9 @@
 // spoken by hand: the least a client can do per action.
 //
 // Input (stdin, one JSON line):
-//   {"sessions": [{"host", "port", "id", "parties": {NAME: {"token", "offer"}}}]}
+//   {"sessions": [{"host", "port", "id", "parties": {NAME: {"token", "offer"}}}], "minimal": BOOL}
+// With "minimal" each action asks for its events only (`Prefer: return=minimal`): the state
+// messages of the stream are all a party needs.
 // Each party follows `GET /api/sessions/{id}/stream?after=-1&state=true` on a connection of
 // its own and, when a state message says it is its turn after the events of its own
 // previous action, posts `{"kind": "offer", "outcome": OFFER}` on a keep-alive connection of
@@ -68,7 +70,8 @@ function joined(kept, bytes) {
 }
 
 /**
- * Return the index of the last event of an action's answer (`{"events": [...], "state": {...}}`).
+ * Return the index of the last event of an action's answer (`{"events": [...], "state": {...}}`,
+ * or `{"events": [...]}` when the action preferred `return=minimal`).
  *
  * Only the `events` array is parsed (the state after it is ~2.5 kB this client does not use),
  * up to the first `],"state":`. That mark cannot be inside a string (its quote would be
@@ -334,13 +337,14 @@ async function postOffer(connection, head, tail, latencies) {
  * Only the stream's indices are seen (the actions' answers are not added to them): it must
  * deliver every event once, in order.
  */
-async function play(session, me, start, latencies) {
+async function play(session, me, start, latencies, minimal) {
   const { host, port, id } = session;
   const { token, offer } = session.parties[me];
   const auth = `Authorization: Bearer ${token}\r\n`;
   const body = JSON.stringify({ kind: "offer", outcome: offer });
   const head = `POST /api/sessions/${id}/actions HTTP/1.1\r\nHost: ${host}\r\n${auth}Idempotency-Key: `;
-  const tail = `\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const prefer = minimal ? "\r\nPrefer: return=minimal" : "";
+  const tail = `${prefer}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
   const connection = new Connection(host, port);
   const stream = new Stream(host, port, `/api/sessions/${id}/stream?after=-1&state=true`, auth);
   let acted = 0;
@@ -397,11 +401,11 @@ function firstLine() {
 }
 
 async function main() {
-  const { sessions } = JSON.parse(await firstLine());
+  const { sessions, minimal = false } = JSON.parse(await firstLine());
   const parties = sessions.flatMap((session) => Object.keys(session.parties).map((me) => [session, me]));
   const latencies = [];
   const start = new Start(parties.length, () => process.stdout.write("START\n"));
-  const played = await Promise.all(parties.map(([session, me]) => play(session, me, start, latencies)));
+  const played = await Promise.all(parties.map(([session, me]) => play(session, me, start, latencies, minimal)));
   process.stdout.write(`${JSON.stringify({ parties: played, latencies })}\n`);
 }
 

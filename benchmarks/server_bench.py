@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import math
 import os
@@ -397,10 +398,13 @@ class Stream:
 
 
 async def post_offer(
-    connection: Connection, sid: str, auth: str, body: bytes, latencies: list[float]
+    connection: Connection, sid: str, auth: str, body: bytes, latencies: list[float], *, minimal: bool = False
 ) -> dict[str, Any]:
-    """Post an offer under a fresh idempotency key (resent after a 5xx); record its latency; return the answer."""
-    headers = f"{auth}Idempotency-Key: {uuid.uuid4()}\r\n"
+    """Post an offer under a fresh idempotency key (resent after a 5xx); record its latency; return the answer.
+
+    ``minimal``: ask for the events only (``Prefer: return=minimal``), not the state with them.
+    """
+    headers = f"{auth}Idempotency-Key: {uuid.uuid4()}\r\n" + ("Prefer: return=minimal\r\n" if minimal else "")
     while True:
         started = time.perf_counter()
         status, answer = await connection.request("POST", f"/api/sessions/{sid}/actions", headers, body)
@@ -420,12 +424,14 @@ async def stream_party(
     offer: dict[str, Any],
     latencies: list[float],
     start: Start,
+    minimal: bool = False,
 ) -> tuple[int, list[int]]:
     """Play ``me`` in ``sid`` from the stream (``?state=true``); return the actions and every index it delivered.
 
     Only the stream's indices count: it must deliver every event once, in order (the
     actions' answers are not added to them). The party acts when a state message says it
-    is its turn after the events of its previous action.
+    is its turn after the events of its previous action (``minimal``: its actions ask for
+    answers without the state, which the stream's state messages make unneeded).
     """
     auth = f"Authorization: Bearer {token}\r\n"
     body = json.dumps({"kind": "offer", "outcome": offer}).encode()
@@ -445,7 +451,7 @@ async def stream_party(
                 return acted, seen
             if data["next_party"] != me or data["last_index"] <= done_at:
                 continue
-            answer = await post_offer(connection, sid, auth, body, latencies)
+            answer = await post_offer(connection, sid, auth, body, latencies, minimal=minimal)
             acted += 1
             done_at = answer["events"][-1]["index"]
     finally:
@@ -473,10 +479,14 @@ async def play(
     latencies: list[float],
     feed: str,
     on_start: Callable[[], None] = lambda: None,
+    minimal: bool = False,
 ) -> tuple[list[tuple[int, list[int]]], list[Connection]]:
-    """Play every session of ``created`` (session i on the server at ``addresses[i]``)."""
+    """Play every session of ``created`` (session i on the server at ``addresses[i]``).
+
+    ``minimal``: on the stream feed, actions ask for their events only (``Prefer: return=minimal``).
+    """
     connections = [Connection(*addresses[i]) for i in range(len(created)) for _ in range(2)]
-    player = stream_party if feed == "stream" else party
+    player = functools.partial(stream_party, minimal=minimal) if feed == "stream" else party
     start = Start(2 * len(created), on_start)
     tasks = [
         player(connections[2 * i + j], s["id"], s["party_tokens"][p], p, offers[p], latencies, start)
@@ -495,6 +505,7 @@ async def play_node(
     offers: dict[str, Any],
     latencies: list[float],
     on_start: Callable[[], None],
+    minimal: bool = False,
 ) -> tuple[list[tuple[int, list[int]]], float]:
     """Play every session of ``created`` as :func:`play` does (stream feed), with ``node envoys.mjs`` as the client.
 
@@ -520,7 +531,7 @@ async def play_node(
     )
     assert process.stdin is not None and process.stdout is not None
     try:
-        process.stdin.write(json.dumps({"sessions": sessions}).encode() + b"\n")
+        process.stdin.write(json.dumps({"sessions": sessions, "minimal": minimal}).encode() + b"\n")
         await process.stdin.drain()
         first = await process.stdout.readline()
         if first != b"START\n":
@@ -573,16 +584,18 @@ async def one_level(
     workers: bool = False,
     client: str = "python",
     disk: DiskProbe | None = None,
+    minimal: bool = False,
 ) -> dict[str, Any]:
     """Measure ``sessions`` sessions, shared out in turn between the servers at ``urls`` (usually one).
 
     ``workers``: the servers are the workers of one sharded server, the k-th at ``urls[k]``.
     ``client``: who plays the measured phase, this process (``python``) or ``node envoys.mjs``.
     ``disk``: times the disk's fsyncs over the measured phase.
+    ``minimal``: on the stream feed, actions ask for their events only (``Prefer: return=minimal``).
     """
     clients = [httpx.AsyncClient(base_url=url, timeout=120) for url in urls]
     try:
-        return await _one_level(clients, sessions, rounds, server_pids, feed, workers, client, disk)
+        return await _one_level(clients, sessions, rounds, server_pids, feed, workers, client, disk, minimal)
     finally:
         for each in clients:
             await each.aclose()
@@ -597,6 +610,7 @@ async def _one_level(
     workers: bool,
     client: str,
     disk: DiskProbe | None,
+    minimal: bool = False,
 ) -> dict[str, Any]:
     addresses = [_address(str(c.base_url).rstrip("/")) for c in clients]
     state: dict[str, Any] = {}
@@ -640,9 +654,9 @@ async def _one_level(
 
     connections: list[Connection] = []
     if client == "node":  # the same sessions, the same measures; the client's CPU is the node process's
-        played, cpu_client = await play_node(session_at, created, offers, latencies, mark)
+        played, cpu_client = await play_node(session_at, created, offers, latencies, mark, minimal)
     else:
-        played, connections = await play(session_at, created, offers, latencies, feed, mark)
+        played, connections = await play(session_at, created, offers, latencies, feed, mark, minimal)
         cpu_client = time.process_time() - at_start["client"]
     wall = time.perf_counter() - at_start["time"]
     fsyncs = disk.stop() if disk is not None else np.zeros(0)
@@ -798,6 +812,13 @@ def main() -> None:
         help="who plays the measured phase: this process (asyncio) or benchmarks/envoys.mjs on Node.js, "
         "which costs the shared cores less CPU per action (stream feed only)",
     )
+    parser.add_argument(
+        "--answers",
+        choices=["minimal", "full"],
+        default="minimal",
+        help="on the stream feed, what an action's answer holds: its events only (Prefer: return=minimal; the "
+        "stream's state messages tell a party its turn) or the events and the state (the poll feed: always)",
+    )
     parser.add_argument("--floor", action="store_true", help="only measure a constant route (FastAPI; bare ASGI)")
     parser.add_argument(
         "--no-floor",
@@ -841,7 +862,15 @@ def main() -> None:
             disk = DiskProbe(Path(folder))
             row = asyncio.run(
                 one_level(
-                    urls, n, args.rounds, pids, args.feed, workers=args.workers > 1, client=args.client, disk=disk
+                    urls,
+                    n,
+                    args.rounds,
+                    pids,
+                    args.feed,
+                    workers=args.workers > 1,
+                    client=args.client,
+                    disk=disk,
+                    minimal=args.answers == "minimal" and args.feed == "stream",
                 )
             )
         finally:
@@ -858,6 +887,7 @@ def main() -> None:
             + ("" if args.servers == 1 else f"servers={args.servers} ")
             + ("" if args.workers == 1 else f"workers={args.workers} ")
             + ("" if args.client == "python" else f"envoys={args.client} ")
+            + ("answers=full " if args.answers == "full" and args.feed == "stream" else "")
             + f"sessions={row['sessions']:4d} actions={row['actions']:6d} "
             f"actions/s={row['actions_per_s']:7.1f} p50={row['p50_ms']:6.1f} ms p99={row['p99_ms']:6.1f} ms "
             f"(p90={row['p90_ms']:.1f} max={row['max_ms']:.1f}) "

@@ -50,9 +50,18 @@ def create(client: TestClient, **body: Any) -> dict[str, Any]:
 _KEYS = iter(range(10**9))
 
 
-def act(client: TestClient, session: dict[str, Any], party: str, body: dict[str, Any], key: str | None = None) -> Any:
+def act(
+    client: TestClient,
+    session: dict[str, Any],
+    party: str,
+    body: dict[str, Any],
+    key: str | None = None,
+    prefer: str | None = None,
+) -> Any:
     """Post an action for ``party`` with a fresh Idempotency-Key (or ``key``); return the response."""
     headers = {**bearer(session["party_tokens"][party]), "Idempotency-Key": key or f"k{next(_KEYS)}"}
+    if prefer is not None:
+        headers["Prefer"] = prefer
     return client.post(f"/api/sessions/{session['id']}/actions", json=body, headers=headers)
 
 

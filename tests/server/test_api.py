@@ -94,6 +94,21 @@ def test_the_same_idempotency_key_applies_once_and_answers_the_same(client: Test
     assert "different action" in error_of(other, 409)
 
 
+def test_prefer_return_minimal_answers_the_events_only_and_a_retry_the_same(client: TestClient) -> None:
+    session = create(client)
+    offer = {"kind": "offer", "outcome": first_offer(client, session, "dprk")}
+    minimal = act(client, session, "dprk", offer, key="m1", prefer="respond-async, return=minimal; x=1")
+    assert minimal.status_code == 200 and minimal.headers["preference-applied"] == "return=minimal"
+    assert set(minimal.json()) == {"events"} and [e["kind"] for e in minimal.json()["events"]] == ["offer"]
+    again = act(client, session, "dprk", offer, key="m1")  # the first answer, whatever the retry prefers
+    assert again.content == minimal.content and again.headers["idempotent-replayed"] == "true"
+    assert again.headers["preference-applied"] == "return=minimal"
+    counter = {"kind": "offer", "outcome": first_offer(client, session, "usa")}
+    full = act(client, session, "usa", counter, prefer="return=representation")
+    assert set(full.json()) == {"events", "state"} and "preference-applied" not in full.headers
+    assert full.json()["state"]["utility"]["name"] == "usa" and full.json()["state"]["scenario"]["issues"]
+
+
 def test_a_retry_is_told_by_its_content_not_its_spelling(client: TestClient) -> None:
     session = create(client)
     outcome = first_offer(client, session, "dprk")

@@ -95,7 +95,12 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
 
     @router.post("/api/sessions/{session_id}/actions")
     async def post_action(session_id: str, request: Request) -> Response:
-        """Apply the token's party's action (once per Idempotency-Key); answer the resulting events."""
+        """Apply the token's party's action (once per Idempotency-Key); answer the resulting events.
+
+        The answer holds the events and the state they lead to, or with ``Prefer:
+        return=minimal`` (RFC 7240) only the events, for a client that follows the stream
+        (its state messages tell it what it needs), and says so (``Preference-Applied``).
+        """
         live, who = access(request, session_id, rate="act")
         if not who.is_party or who.party is None:
             raise Forbidden(f"{_a(who.role)} token cannot act; only a party's token can")
@@ -110,13 +115,17 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         if known is not None:
             return _replayed(live, who, hub.documents(session_id), known, request_hash)
         action = parse_action(body, party)
+        minimal = _prefers_minimal(request.headers.getlist("prefer"))
 
         def answer(session: LiveSession, entries: list[Any]) -> ActionKey:
             # Kept (and stored) without the state's fixed members; _answer_body puts them back.
             open_ = revealed(session)
             events = "[" + ",".join(entry_json(session, e.record, who, open_=open_) for e in entries) + "]"
-            state = state_json(session, who, hub.documents(session_id), appended=len(entries), fixed=False)
-            body = f'{{"events":{events},"state":{state}}}'.encode()
+            if minimal:
+                body = f'{{"events":{events}}}'.encode()
+            else:
+                state = state_json(session, who, hub.documents(session_id), appended=len(entries), fixed=False)
+                body = f'{{"events":{events},"state":{state}}}'.encode()
             return ActionKey(party=party, key=key, request_hash=request_hash, status=200, body=body)
 
         def compute(session: LiveSession) -> list[Any]:
@@ -130,6 +139,8 @@ def make_router(hub: Hub, limits: Limits, admin_key: str | None, rates: RateLimi
         except _Replay as replay:
             return _replayed(live, who, hub.documents(session_id), replay.key, request_hash)
         stored = live.keys[(party, key)]
+        if minimal:
+            return Response(stored.body, media_type="application/json", headers=_MINIMAL_APPLIED)
         return Response(
             _answer_body(live, who, hub.documents(session_id), stored.body),
             status_code=200,
@@ -365,12 +376,32 @@ def _replayed(
 ) -> Response:
     if known.request_hash != request_hash:
         raise Conflict("Idempotency-Key: already used for a different action; use a new key per action")
-    body = known.body
-    if known.status == 200 and not set(FIXED_KEYS) & orjson.loads(body).get("state", {}).keys():
-        body = _answer_body(live, who, documents, body)  # kept without them; an answer stored before 0.1 has them
-    return Response(
-        body, status_code=known.status, media_type="application/json", headers={"Idempotent-Replayed": "true"}
-    )
+    # The first answer, as it was sent: with the state (kept without its fixed members; an
+    # answer stored before 0.1 has them) or, if the first request preferred it, without.
+    body, headers = known.body, {"Idempotent-Replayed": "true"}
+    if known.status == 200:
+        state = orjson.loads(body).get("state")
+        if state is None:
+            headers.update(_MINIMAL_APPLIED)
+        elif not set(FIXED_KEYS) & state.keys():
+            body = _answer_body(live, who, documents, body)
+    return Response(body, status_code=known.status, media_type="application/json", headers=headers)
+
+
+_MINIMAL_APPLIED = {"Preference-Applied": "return=minimal"}
+
+
+def _prefers_minimal(prefer: list[str]) -> bool:
+    """Return whether ``Prefer`` headers ask for ``return=minimal``.
+
+    RFC 7240: comma-separated ``token[=value]`` preferences, each with parameters after ``;``.
+    """
+    for header in prefer:
+        for item in header.split(","):
+            name, _, value = item.split(";", 1)[0].partition("=")
+            if name.strip().lower() == "return" and value.strip().strip('"').lower() == "minimal":
+                return True
+    return False
 
 
 def _answer_body(live: LiveSession, who: Access, documents: Mapping[str, Mapping[str, Any]], kept: bytes) -> bytes:
