@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
 
 from summitry.errors import StoreError
 from summitry.formats import load_scenario, scenario_to_document
 from summitry.store import GENESIS, LogEntry, SessionRecord, chain_hash, open_store
 from summitry.store.group_commit import GroupCommit, Pending
+from summitry.store.repository import ActionKey
 
 
 def run_apart(coroutine: Any) -> Any:
@@ -423,5 +425,79 @@ def test_on_the_loop_a_writer_outside_the_lock_is_waited_for_by_the_writer_threa
         assert [e.position for e in store.entries("a")] == [0, 1] and store.verify("a") == head
         with closing(sqlite3.connect(path)) as reader:  # the other writer's change came first, then the appends
             assert reader.execute("SELECT updated_at FROM sessions WHERE id = 'a'").fetchone()[0] > 1
+    finally:
+        store.close()
+
+
+def test_a_group_with_two_changes_of_one_session_and_a_long_change_is_stored_whole(url: str) -> None:
+    # PostgreSQL writes a group's rows of each kind in one statement (in parts of 1,000 rows):
+    # a session changed twice in one group is matched once there, so the group is written
+    # again change by change; every change lands, in order, and the long one in full.
+    document = scenario_to_document(load_scenario("hanoi-deal"))
+    store = open_store(url)
+    try:
+        for sid in ("a", "b", "c"):
+            record = SessionRecord(
+                id=sid, source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
+                protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
+            )  # fmt: skip
+            store.create_session(record, (), ())
+
+        def entries(sid: str, first: int, count: int, previous: str = GENESIS) -> list[LogEntry]:
+            out = []
+            for position in range(first, first + count):
+                record = {"position": position, "kind": "letter", "party": "dprk", "data": {"to": [], "text": sid}}
+                previous = chain_hash(previous, record)
+                out.append(LogEntry(position, record, previous))
+            return out
+
+        a0 = entries("a", 0, 1)
+        a1 = entries("a", 1, 2, a0[-1].hash)
+        a2 = entries("a", 3, 1, a1[-1].hash)
+        long = entries("b", 0, 2_500)
+        keys = [
+            ActionKey(party="dprk", key=f"k{i}", request_hash="h", status=200, body=b'{"events":[]}') for i in range(4)
+        ]
+        statements: list[str] = []
+        event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        write, on_loop = store._appends._write, store._appends._on_loop
+        holding, entered, release = threading.Event(), threading.Event(), threading.Event()
+
+        def gated_write(group: Any) -> None:  # the writer thread holds one commit while a group queues behind it
+            if holding.is_set():
+                holding.clear()
+                entered.set()
+                release.wait(60)
+            write(group)
+
+        store._appends._write = gated_write
+
+        async def in_one_group(*changes: tuple[str, list[LogEntry], ActionKey | None]) -> None:
+            blocker = None
+            if not on_loop:  # SQLite: the loop writes what one iteration queued, as one group
+                holding.set()
+                entered.clear()
+                release.clear()
+                blocker = store.append_soon("c", [], status="agreed", result=None)
+                await asyncio.to_thread(entered.wait, 60)
+            futures = [store.append_soon(sid, e, status="running", result=None, key=key) for sid, e, key in changes]
+            release.set()
+            if blocker is not None:
+                await blocker
+            await asyncio.gather(*futures)
+
+        async def main() -> None:
+            await in_one_group(("a", a0, keys[0]), ("b", long, None), ("c", entries("c", 0, 1), keys[1]))
+            await in_one_group(("a", a1, keys[2]), ("a", a2, keys[3]))
+
+        run_apart(main())
+        if url.startswith("postgresql"):  # the multi-row statements were used: the long change went in parts
+            assert any("FROM (VALUES" in s for s in statements)
+            assert sum(s.startswith("INSERT INTO entries") and s.count("), (") == 999 for s in statements) == 2
+        assert [e.position for e in store.entries("a")] == [0, 1, 2, 3] and store.verify("a") == a2[-1].hash
+        assert len(store.entries("b")) == 2_500 and store.verify("b") == long[-1].hash
+        assert store.session("c").length == 1
+        assert sorted(k.key for k in store.action_keys("a")) == ["k0", "k2", "k3"]
+        assert [k.key for k in store.action_keys("c")] == ["k1"]
     finally:
         store.close()

@@ -111,6 +111,10 @@ class _Append:
     key: ActionKey | None
 
 
+_AT_ONCE = 1000
+"""Rows per multi-row statement (:meth:`_AppendSql.at_once`): 7,000 parameters at most."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _AppendSql:
     """The statements of an append, in the driver's own parameter style (see ``_write_appends``)."""
@@ -121,6 +125,8 @@ class _AppendSql:
     status_with_result: str
     insert_entry: str
     insert_key: str
+    rows_at_once: bool = False
+    """PostgreSQL: each kind of row of a group in one statement (:meth:`at_once`), not one per row."""
 
     @classmethod
     def for_paramstyle(cls, paramstyle: str) -> _AppendSql:
@@ -141,6 +147,34 @@ class _AppendSql:
                 'INSERT INTO action_keys (session_id, party, "key", request_hash, status, response, created_at) '
                 f"VALUES ({marks(7)})"
             ),
+            rows_at_once=paramstyle != "qmark",
+        )
+
+    def at_once(self, statement: str, rows: Sequence[tuple[Any, ...]]) -> tuple[str, tuple[Any, ...]]:
+        """Return ``statement`` for all of ``rows`` as one statement (PostgreSQL), and its parameters.
+
+        psycopg's ``executemany`` sends each row as a statement of its own, each of which
+        costs the server (and the driver, in Python) about as much as the row's own work: one
+        multi-row ``INSERT``, or one ``UPDATE ... FROM (VALUES ...)``, costs less. An advance
+        keeps its condition (the stored log is as long as the change expects), so the rows
+        it updates still say which changes continue their logs. Two changes of one session in
+        one group would match one row once; the count then falls short and the group is
+        written again change by change (:mod:`.group_commit`), as for any change refused.
+        """
+        flat = tuple(value for row in rows for value in row)
+        if statement in (self.insert_entry, self.insert_key):
+            head, _, values = statement.partition(" VALUES ")
+            return f"{head} VALUES " + ", ".join([values] * len(rows)), flat
+        if statement == self.advance:
+            row, result = "(%s, %s::float8, %s::integer, %s, %s, %s::integer)", "s.result"
+        else:
+            row, result = "(%s, %s::float8, %s::integer, %s, %s::text, %s, %s::integer)", "v.result"
+        columns = "status, updated_at, length, head, " + ("" if statement == self.advance else "result, ") + "id, first"
+        return (
+            "UPDATE sessions AS s SET status = v.status, updated_at = v.updated_at, length = v.length, "
+            f"head = v.head, result = {result} FROM (VALUES " + ", ".join([row] * len(rows)) + f") AS v({columns}) "
+            "WHERE s.id = v.id AND s.length = v.first",
+            flat,
         )
 
 
@@ -303,10 +337,20 @@ class SessionStore:
             driver: Any = connection.connection.driver_connection if on_loop else None  # sqlite3's own
             if on_loop:  # a writer outside the lock (sqlite3 on the command line): not waited for on the loop
                 driver.execute("PRAGMA busy_timeout = 0")  # GroupCommit's thread waits instead
+            at_once = sql.rows_at_once and len(group) > 1
+
+            def execute(statement: str, rows: list[tuple[Any, ...]]) -> int:
+                if at_once and len(rows) > 1 and statement not in (sql.status, sql.status_with_result):
+                    return sum(  # in parts: a statement takes at most 65,535 parameters
+                        int(connection.exec_driver_sql(*sql.at_once(statement, rows[i : i + _AT_ONCE])).rowcount)
+                        for i in range(0, len(rows), _AT_ONCE)
+                    )
+                return int(connection.exec_driver_sql(statement, rows).rowcount)
+
             try:
                 advanced = 0
                 for statement, rows in updates.items():
-                    changed = connection.exec_driver_sql(statement, rows).rowcount
+                    changed = execute(statement, rows)
                     if statement in (sql.advance, sql.advance_with_result):
                         advanced += changed
                 if advanced != advancing:  # rolled back; alone (GroupCommit), each change says if it is the one
@@ -318,9 +362,9 @@ class SessionStore:
                         else f"{advancing - advanced} of {advancing} changes do not continue their stored logs"
                     )
                 if entry_rows:
-                    connection.exec_driver_sql(sql.insert_entry, entry_rows)
+                    execute(sql.insert_entry, entry_rows)
                 if key_rows:
-                    connection.exec_driver_sql(sql.insert_key, key_rows)
+                    execute(sql.insert_key, key_rows)
             finally:
                 if on_loop:
                     driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
