@@ -96,7 +96,7 @@ if len(sys.argv) > 3:  # --profile: the server's time by function, every thread,
     threading.setprofile(profile_thread)
     profile_thread()
 try:
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)  # as serve
 except KeyboardInterrupt:
     pass
 finally:
@@ -136,7 +136,7 @@ else:
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": BODY})
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
 """
 
 

@@ -100,7 +100,8 @@ def _serve(
     application = create_app(ServerSettings(database_url=db, admin_key=admin_key, shards=shards), store=store)
     if shards is None:
         console.print(banner, markup=False)
-    uvicorn.run(application, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
+    # No access log: at this level it would never be shown, yet uvicorn builds its arguments for every answer.
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=3)
 
 
 def _supervise(db: str, host: str, port: int, workers: int, admin_key: str | None) -> None:
