@@ -10,13 +10,14 @@ them concurrently.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
@@ -160,22 +161,42 @@ class _AppendSql:
         it updates still say which changes continue their logs. Two changes of one session in
         one group would match one row once; the count then falls short and the group is
         written again change by change (:mod:`.group_commit`), as for any change refused.
+
+        The text has PostgreSQL's own placeholders (``$1``, ``$2``, ...), for a
+        :class:`psycopg.RawCursor`: psycopg would otherwise scan each such long text for its
+        ``%s`` marks again at every execution (it keeps only short texts converted).
         """
         flat = tuple(value for row in rows for value in row)
         if statement in (self.insert_entry, self.insert_key):
             head, _, values = statement.partition(" VALUES ")
-            return f"{head} VALUES " + ", ".join([values] * len(rows)), flat
-        if statement == self.advance:
-            row, result = "(%s, %s::float8, %s::integer, %s, %s, %s::integer)", "s.result"
-        else:
-            row, result = "(%s, %s::float8, %s::integer, %s, %s::text, %s, %s::integer)", "v.result"
-        columns = "status, updated_at, length, head, " + ("" if statement == self.advance else "result, ") + "id, first"
-        return (
-            "UPDATE sessions AS s SET status = v.status, updated_at = v.updated_at, length = v.length, "
-            f"head = v.head, result = {result} FROM (VALUES " + ", ".join([row] * len(rows)) + f") AS v({columns}) "
-            "WHERE s.id = v.id AND s.length = v.first",
-            flat,
-        )
+            return f"{head} VALUES {_numbered(values, len(rows))}", flat
+        return _multi_row_advance(statement == self.advance, len(rows)), flat
+
+
+@functools.lru_cache(maxsize=512)
+def _numbered(row: str, count: int) -> str:
+    """Return ``count`` copies of ``row`` (a ``VALUES`` row with ``%s`` marks), joined, marks numbered ``$1``..."""
+    pieces = row.split("%s")
+    width = len(pieces) - 1
+    rows = []
+    for r in range(count):
+        marks = [f"${r * width + k + 1}" for k in range(width)] + [""]
+        rows.append("".join(piece + mark for piece, mark in zip(pieces, marks, strict=True)))
+    return ", ".join(rows)
+
+
+@functools.lru_cache(maxsize=512)
+def _multi_row_advance(keep_result: bool, count: int) -> str:
+    """Return the ``UPDATE ... FROM (VALUES ...)`` of ``count`` advances (see :meth:`_AppendSql.at_once`)."""
+    if keep_result:
+        row, result, columns = "(%s, %s::float8, %s::integer, %s, %s, %s::integer)", "s.result", ""
+    else:
+        row, result, columns = "(%s, %s::float8, %s::integer, %s, %s::text, %s, %s::integer)", "v.result", "result, "
+    return (
+        "UPDATE sessions AS s SET status = v.status, updated_at = v.updated_at, length = v.length, "
+        f"head = v.head, result = {result} FROM (VALUES {_numbered(row, count)}) "
+        f"AS v(status, updated_at, length, head, {columns}id, first) WHERE s.id = v.id AND s.length = v.first"
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -341,10 +362,14 @@ class SessionStore:
 
             def execute(statement: str, rows: list[tuple[Any, ...]]) -> int:
                 if at_once and len(rows) > 1 and statement not in (sql.status, sql.status_with_result):
-                    return sum(  # in parts: a statement takes at most 65,535 parameters
-                        int(connection.exec_driver_sql(*sql.at_once(statement, rows[i : i + _AT_ONCE])).rowcount)
-                        for i in range(0, len(rows), _AT_ONCE)
-                    )
+                    from psycopg import RawCursor  # PostgreSQL only; its $n placeholders (see _AppendSql.at_once)
+
+                    changed, psycopg_connection = 0, cast("Any", connection.connection.driver_connection)
+                    with RawCursor(psycopg_connection) as cursor:  # in the transaction
+                        for i in range(0, len(rows), _AT_ONCE):  # in parts: at most 65,535 parameters a statement
+                            cursor.execute(*sql.at_once(statement, rows[i : i + _AT_ONCE]))
+                            changed += cursor.rowcount
+                    return changed
                 return int(connection.exec_driver_sql(statement, rows).rowcount)
 
             try:
