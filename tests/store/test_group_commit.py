@@ -510,3 +510,27 @@ def test_a_group_with_two_changes_of_one_session_and_a_long_change_is_stored_who
         assert [k.key for k in store.action_keys("c")] == ["k1"]
     finally:
         store.close()
+
+
+def test_an_answer_stored_twice_under_one_key_is_refused_and_writes_nothing(url: str) -> None:
+    document = scenario_to_document(load_scenario("hanoi-deal"))
+    store = open_store(url)
+    try:
+        record = SessionRecord(
+            id="s", source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
+            protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
+        )  # fmt: skip
+        store.create_session(record, (), ())
+        log, head = [], GENESIS
+        for position in range(2):
+            entry = {"position": position, "kind": "letter", "party": "dprk", "data": {"to": [], "text": "t"}}
+            head = chain_hash(head, entry)
+            log.append(LogEntry(position, entry, head))
+        key = ActionKey(party="dprk", key="once", request_hash="h", status=200, body=b'{"events":[]}')
+        store.append("s", log[:1], status="running", result=None, key=key)
+        with pytest.raises(Exception, match="already stored|UNIQUE|unique"):  # the key's first answer stays
+            store.append("s", log[1:], status="agreed", result=None, key=key)
+        assert [e.position for e in store.entries("s")] == [0] and store.session("s").status == "running"
+        assert store.session("s").length == 1 and store.verify("s") == log[0].hash
+    finally:
+        store.close()

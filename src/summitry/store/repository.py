@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from summitry.errors import StoreError, UnknownSessionError
@@ -164,12 +164,15 @@ class _AppendSql:
 
         The text has PostgreSQL's own placeholders (``$1``, ``$2``, ...), for a
         :class:`psycopg.RawCursor`: psycopg would otherwise scan each such long text for its
-        ``%s`` marks again at every execution (it keeps only short texts converted).
+        ``%s`` marks again at every execution (it keeps only short texts converted). An
+        ``INSERT`` skips a row already stored rather than failing the statement: the group's
+        statements are sent together (a pipeline), and the rows each one wrote are counted
+        against the rows it was given once they are all answered.
         """
         flat = tuple(value for row in rows for value in row)
         if statement in (self.insert_entry, self.insert_key):
             head, _, values = statement.partition(" VALUES ")
-            return f"{head} VALUES {_numbered(values, len(rows))}", flat
+            return f"{head} VALUES {_numbered(values, len(rows))} ON CONFLICT DO NOTHING", flat
         return _multi_row_advance(statement == self.advance, len(rows)), flat
 
 
@@ -353,46 +356,95 @@ class SessionStore:
                 key_rows.append(
                     (change.session_id, key.party, key.key, key.request_hash, key.status, key.body.decode(), now)
                 )
-        on_loop = self._appends.on_loop and _on_event_loop()
         with self.engine.begin() as connection:  # the group commit holds the write lock
-            driver: Any = connection.connection.driver_connection if on_loop else None  # sqlite3's own
-            if on_loop:  # a writer outside the lock (sqlite3 on the command line): not waited for on the loop
-                driver.execute("PRAGMA busy_timeout = 0")  # GroupCommit's thread waits instead
-            at_once = sql.rows_at_once and len(group) > 1
+            if sql.rows_at_once:
+                advanced, entries, keys = self._write_postgres(connection, updates, entry_rows, key_rows)
+            else:
+                advanced, entries, keys = self._write_sqlite(connection, updates, entry_rows, key_rows, advancing)
+            if advanced != advancing:  # rolled back; alone (GroupCommit), each change says if it is the one
+                first_change = group[0].change
+                raise StoreError(
+                    f"session {first_change.session_id}: log entries from {first_change.entries[0].position} "
+                    "do not continue the stored log"
+                    if len(group) == 1
+                    else f"{advancing - advanced} of {advancing} changes do not continue their stored logs"
+                )
+            if (entries, keys) != (len(entry_rows), len(key_rows)):  # rolled back too
+                raise StoreError(
+                    f"{len(entry_rows) - entries} log entries and {len(key_rows) - keys} action answers were "
+                    "already stored"
+                )
 
-            def execute(statement: str, rows: list[tuple[Any, ...]]) -> int:
-                if at_once and len(rows) > 1 and statement not in (sql.status, sql.status_with_result):
-                    from psycopg import RawCursor  # PostgreSQL only; its $n placeholders (see _AppendSql.at_once)
+    def _write_sqlite(
+        self,
+        connection: Connection,
+        updates: dict[str, list[tuple[Any, ...]]],
+        entry_rows: list[tuple[Any, ...]],
+        key_rows: list[tuple[Any, ...]],
+        advancing: int,
+    ) -> tuple[int, int, int]:
+        """Write a group's rows with sqlite3's ``executemany`` (in this process, in C); return the rows written.
 
-                    changed, psycopg_connection = 0, cast("Any", connection.connection.driver_connection)
-                    with RawCursor(psycopg_connection) as cursor:  # in the transaction
-                        for i in range(0, len(rows), _AT_ONCE):  # in parts: at most 65,535 parameters a statement
-                            cursor.execute(*sql.at_once(statement, rows[i : i + _AT_ONCE]))
-                            changed += cursor.rowcount
-                    return changed
-                return int(connection.exec_driver_sql(statement, rows).rowcount)
+        The updates go first: if a change does not continue its log, nothing more is sent.
+        """
+        sql = self._sql
+        on_loop = self._appends.on_loop and _on_event_loop()
+        driver: Any = connection.connection.driver_connection if on_loop else None  # sqlite3's own
+        if on_loop:  # a writer outside the lock (sqlite3 on the command line): not waited for on the loop
+            driver.execute("PRAGMA busy_timeout = 0")  # GroupCommit's thread waits instead
+        try:
+            advanced = 0
+            for statement, rows in updates.items():
+                changed = connection.exec_driver_sql(statement, rows).rowcount
+                if statement in (sql.advance, sql.advance_with_result):
+                    advanced += changed
+            if advanced != advancing:
+                return advanced, 0, 0
+            if entry_rows:
+                connection.exec_driver_sql(sql.insert_entry, entry_rows)
+            if key_rows:
+                connection.exec_driver_sql(sql.insert_key, key_rows)
+            return advanced, len(entry_rows), len(key_rows)
+        finally:
+            if on_loop:
+                driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
-            try:
-                advanced = 0
-                for statement, rows in updates.items():
-                    changed = execute(statement, rows)
-                    if statement in (sql.advance, sql.advance_with_result):
-                        advanced += changed
-                if advanced != advancing:  # rolled back; alone (GroupCommit), each change says if it is the one
-                    first_change = group[0].change
-                    raise StoreError(
-                        f"session {first_change.session_id}: log entries from {first_change.entries[0].position} "
-                        "do not continue the stored log"
-                        if len(group) == 1
-                        else f"{advancing - advanced} of {advancing} changes do not continue their stored logs"
-                    )
-                if entry_rows:
-                    execute(sql.insert_entry, entry_rows)
-                if key_rows:
-                    execute(sql.insert_key, key_rows)
-            finally:
-                if on_loop:
-                    driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    def _write_postgres(
+        self,
+        connection: Connection,
+        updates: dict[str, list[tuple[Any, ...]]],
+        entry_rows: list[tuple[Any, ...]],
+        key_rows: list[tuple[Any, ...]],
+    ) -> tuple[int, int, int]:
+        """Write a group's rows in one round trip (psycopg's pipeline); return the rows each kind wrote.
+
+        Each kind of row goes in one statement (:meth:`_AppendSql.at_once`), all of them sent
+        together and answered together, then the transaction commits (a second round trip).
+        A round trip costs more than it seems under load: the database's process waits for
+        one of the cores the server and its clients keep busy.
+        """
+        from psycopg import RawCursor  # PostgreSQL only; its $n placeholders (see _AppendSql.at_once)
+
+        sql = self._sql
+        psycopg_connection = cast("Any", connection.connection.driver_connection)
+        counted: list[tuple[str, Any]] = []
+        with psycopg_connection.pipeline():
+            for statement, rows in [*updates.items(), (sql.insert_entry, entry_rows), (sql.insert_key, key_rows)]:
+                if not rows:
+                    continue
+                if statement in (sql.status, sql.status_with_result):  # no entries: rare (a deadline, say)
+                    psycopg_connection.cursor().executemany(statement, rows)
+                    continue
+                for i in range(0, len(rows), _AT_ONCE):  # in parts: at most 65,535 parameters a statement
+                    cursor = RawCursor(psycopg_connection)
+                    cursor.execute(*sql.at_once(statement, rows[i : i + _AT_ONCE]))
+                    counted.append((statement, cursor))
+        rows_written = {sql.advance: 0, sql.advance_with_result: 0, sql.insert_entry: 0, sql.insert_key: 0}
+        for statement, cursor in counted:
+            rows_written[statement] += cursor.rowcount
+            cursor.close()
+        advanced = rows_written[sql.advance] + rows_written[sql.advance_with_result]
+        return advanced, rows_written[sql.insert_entry], rows_written[sql.insert_key]
 
     def session(self, session_id: str) -> SessionRecord:
         """Return the stored session ``session_id``.
