@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from fastapi.testclient import TestClient
 
 from summitry.agents import make_negotiator
 from summitry.client.envoy import Envoy
-from summitry.server.app import ServerSettings, create_app
+from summitry.server.app import ServerSettings, create_app, per_worker
+from summitry.server.limits import Limits
 from summitry.server.shards import Shards, shard_of
 
 from .._served import Workers, envoy, free_ports, logged_events, serving_workers
@@ -69,6 +71,18 @@ def test_a_worker_creates_every_other_session_itself_with_ids_it_owns(worker0: T
     assert "port 8001" in answers[1].json()["error"]
     sent_here = worker0.post("/api/sessions?shard=0", json=BODY)  # as worker 1 relays one
     assert sent_here.status_code == 201 and shard_of(sent_here.json()["id"], 2) == 0
+
+
+def test_a_worker_allows_its_share_of_a_client_s_creations(tmp_path: Path) -> None:
+    # Each worker keeps its own buckets and the workers share a client's creations out in
+    # turn: each allows 1/K of the rate and burst, so that K workers together allow them once.
+    limits = Limits(create_rate=0.01, create_burst=4)
+    assert per_worker(limits, 2) == replace(limits, create_rate=0.005, create_burst=2)
+    assert per_worker(limits, 8).create_burst == 1 and per_worker(limits, 1) == limits
+    settings = ServerSettings(database_url=f"sqlite:///{tmp_path / 'w.db'}", limits=limits, shards=Shards(0, 2, 8000))
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as worker:
+        made = [worker.post("/api/sessions?shard=0", json=BODY).status_code for _ in range(3)]
+    assert made == [201, 201, 429]
 
 
 def test_a_body_too_large_for_any_route_is_refused_before_it_is_relayed(worker0: TestClient) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
@@ -29,7 +30,7 @@ from .pages import router as pages_router
 from .problems import ApiError, error_response, install_handlers
 from .shards import ShardRouter, Shards
 
-__all__ = ["GC_THRESHOLDS", "ActionShortcut", "ServerSettings", "create_app"]
+__all__ = ["GC_THRESHOLDS", "ActionShortcut", "ServerSettings", "create_app", "per_worker"]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,18 @@ class ServerSettings:
     admin_key: str | None = None  # if set, creating a session needs it as the bearer token
     limits: Limits = field(default_factory=Limits)
     shards: Shards | None = None  # one worker of `summitry serve --workers K`: the sessions it owns
+
+
+def per_worker(limits: Limits, count: int) -> Limits:
+    """Return ``limits`` as one of ``count`` workers applies them: session creation at 1/count of the rate.
+
+    Each worker keeps its own buckets. Every other rate is per token (one session's, which
+    one worker serves) and holds as it is; creation is per client address, and the workers
+    share a client's creations out in turn, so each one allows its share (and a client that
+    sends them all to one worker gets that share, not the whole).
+    """
+    burst = max(1, math.ceil(limits.create_burst / count))
+    return replace(limits, create_rate=limits.create_rate / count, create_burst=burst)
 
 
 def create_app(settings: ServerSettings | None = None, *, store: SessionStore | None = None) -> FastAPI:
@@ -99,7 +112,8 @@ def create_app(settings: ServerSettings | None = None, *, store: SessionStore | 
     app.state.hub = hub
     app.state.settings = settings
     install_handlers(app)
-    api = make_router(hub, settings.limits, settings.admin_key, RateLimiter())
+    limits = settings.limits if shards is None else per_worker(settings.limits, shards.count)
+    api = make_router(hub, limits, settings.admin_key, RateLimiter())
     app.include_router(api)
     app.include_router(pages_router)
     (act,) = [r for r in api.routes if isinstance(r, APIRoute) and r.path == _ACTIONS and "POST" in (r.methods or ())]
