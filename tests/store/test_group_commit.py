@@ -534,3 +534,38 @@ def test_an_answer_stored_twice_under_one_key_is_refused_and_writes_nothing(url:
         assert store.session("s").length == 1 and store.verify("s") == log[0].hash
     finally:
         store.close()
+
+
+def test_without_pipelines_postgresql_writes_a_group_all_the_same(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    def no_pipeline(*_: Any) -> None:
+        raise psycopg.NotSupportedError("libpq 13")
+
+    monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))  # libpq before 14
+    monkeypatch.setattr(psycopg.Connection, "pipeline", no_pipeline)
+    document = scenario_to_document(load_scenario("hanoi-deal"))
+    store = open_store(postgres_url)
+    try:
+        for sid in ("a", "b"):
+            record = SessionRecord(
+                id=sid, source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
+                protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
+            )  # fmt: skip
+            store.create_session(record, (), ())
+        heads = {}
+        for sid in ("a", "b"):
+            entry = {"position": 0, "kind": "letter", "party": "dprk", "data": {"to": [], "text": sid}}
+            heads[sid] = LogEntry(0, entry, chain_hash(GENESIS, entry))
+
+        async def main() -> None:
+            await asyncio.gather(*(store.append_soon(s, [e], status="running", result=None) for s, e in heads.items()))
+
+        run_apart(main())
+        assert all(store.verify(sid) == entry.hash for sid, entry in heads.items())
+        with pytest.raises(StoreError, match="do not continue"):  # a stale change is still refused by name
+            store.append("a", [heads["a"]], status="running", result=None)
+    finally:
+        store.close()

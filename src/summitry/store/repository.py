@@ -10,6 +10,7 @@ them concurrently.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import sqlite3
@@ -423,12 +424,14 @@ class SessionStore:
         A round trip costs more than it seems under load: the database's process waits for
         one of the cores the server and its clients keep busy.
         """
-        from psycopg import RawCursor  # PostgreSQL only; its $n placeholders (see _AppendSql.at_once)
+        from psycopg import Pipeline, RawCursor  # PostgreSQL only; $n placeholders (see _AppendSql.at_once)
 
         sql = self._sql
         psycopg_connection = cast("Any", connection.connection.driver_connection)
         counted: list[tuple[str, Any]] = []
-        with psycopg_connection.pipeline():
+        # Pipelines need libpq 14 or later (psycopg's binary package brings its own); with an
+        # older one the statements go one round trip each, the same otherwise.
+        with psycopg_connection.pipeline() if Pipeline.is_supported() else contextlib.nullcontext():
             for statement, rows in [*updates.items(), (sql.insert_entry, entry_rows), (sql.insert_key, key_rows)]:
                 if not rows:
                     continue
