@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from summitry.errors import StoreError
 from summitry.formats import load_scenario, scenario_to_document
-from summitry.store import GENESIS, LogEntry, SessionRecord, chain_hash, open_store
+from summitry.store import GENESIS, LogEntry, SessionRecord, SessionStore, chain_hash, open_store
 from summitry.store.group_commit import GroupCommit, Pending
 from summitry.store.repository import ActionKey
 
@@ -114,6 +114,17 @@ def test_changes_that_arrive_during_a_commit_share_the_next_one() -> None:
     assert (commit.changes, commit.groups) == (9, 2)
 
 
+def add_sessions(store: SessionStore, *ids: str) -> None:
+    """Store new server sessions ``ids`` of the Hanoi deal between two people, with empty logs."""
+    document = scenario_to_document(load_scenario("hanoi-deal"))
+    for sid in ids:
+        record = SessionRecord(
+            id=sid, source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
+            protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
+        )  # fmt: skip
+        store.create_session(record, (), ())
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
@@ -122,16 +133,10 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def test_concurrent_appends_to_many_sessions_are_all_stored_in_order(url: str) -> None:
-    document = scenario_to_document(load_scenario("hanoi-deal"))
     store = open_store(url)
     try:
         sessions = [f"s{i}" for i in range(12)]
-        for sid in sessions:
-            record = SessionRecord(
-                id=sid, source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
-                protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
-            )  # fmt: skip
-            store.create_session(record, (), ())
+        add_sessions(store, *sessions)
 
         def play(sid: str) -> str:
             head = GENESIS
@@ -177,15 +182,9 @@ def test_changes_queued_from_an_event_loop_resolve_after_their_commit(on_loop: b
 
 
 def test_a_stale_change_in_a_group_is_refused_alone(url: str) -> None:
-    document = scenario_to_document(load_scenario("hanoi-deal"))
     store = open_store(url)
     try:
-        for sid in ("a", "b", "c"):
-            record = SessionRecord(
-                id=sid, source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
-                protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
-            )  # fmt: skip
-            store.create_session(record, (), ())
+        add_sessions(store, *("a", "b", "c"))
 
         def entry(position: int, text: str, previous: str = GENESIS) -> LogEntry:
             record = {"position": position, "kind": "letter", "party": "dprk", "data": {"to": [], "text": text}}
@@ -385,12 +384,7 @@ def test_on_the_loop_a_writer_outside_the_lock_is_waited_for_by_the_writer_threa
     path = tmp_path / "s.db"
     store = open_store(f"sqlite:///{path}")
     try:
-        document = scenario_to_document(load_scenario("hanoi-deal"))
-        record = SessionRecord(
-            id="a", source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
-            protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
-        )  # fmt: skip
-        store.create_session(record, (), ())
+        add_sessions(store, "a")
         entries = []
         head = GENESIS
         for position in range(2):
@@ -434,15 +428,9 @@ def test_a_group_with_two_changes_of_one_session_and_a_long_change_is_stored_who
     # PostgreSQL writes a group's rows of each kind in one statement (in parts of 1,000 rows):
     # a session changed twice in one group is matched once there, so the group is written
     # again change by change; every change lands, in order, and the long one in full.
-    document = scenario_to_document(load_scenario("hanoi-deal"))
     store = open_store(url)
     try:
-        for sid in ("a", "b", "c"):
-            record = SessionRecord(
-                id=sid, source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
-                protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
-            )  # fmt: skip
-            store.create_session(record, (), ())
+        add_sessions(store, *("a", "b", "c"))
 
         def entries(sid: str, first: int, count: int, previous: str = GENESIS) -> list[LogEntry]:
             out = []
@@ -513,14 +501,9 @@ def test_a_group_with_two_changes_of_one_session_and_a_long_change_is_stored_who
 
 
 def test_an_answer_stored_twice_under_one_key_is_refused_and_writes_nothing(url: str) -> None:
-    document = scenario_to_document(load_scenario("hanoi-deal"))
     store = open_store(url)
     try:
-        record = SessionRecord(
-            id="s", source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
-            protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
-        )  # fmt: skip
-        store.create_session(record, (), ())
+        add_sessions(store, "s")
         log, head = [], GENESIS
         for position in range(2):
             entry = {"position": position, "kind": "letter", "party": "dprk", "data": {"to": [], "text": "t"}}
@@ -546,15 +529,9 @@ def test_without_pipelines_postgresql_writes_a_group_all_the_same(
 
     monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))  # libpq before 14
     monkeypatch.setattr(psycopg.Connection, "pipeline", no_pipeline)
-    document = scenario_to_document(load_scenario("hanoi-deal"))
     store = open_store(postgres_url)
     try:
-        for sid in ("a", "b"):
-            record = SessionRecord(
-                id=sid, source="server", created_at=0.0, scenario_name="hanoi-deal", scenario=document,
-                protocol="sao", settings={}, seed=1, parties={"dprk": {"kind": "human"}, "usa": {"kind": "human"}},
-            )  # fmt: skip
-            store.create_session(record, (), ())
+        add_sessions(store, *("a", "b"))
         heads = {}
         for sid in ("a", "b"):
             entry = {"position": 0, "kind": "letter", "party": "dprk", "data": {"to": [], "text": sid}}
