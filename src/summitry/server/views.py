@@ -209,9 +209,7 @@ def state_view(
         if request is Request.APPROVE and next_party == access.party:
             view["legal"] = [k for k in view["legal"] if k != "amend"]
     if fixed:
-        view["scenario"] = _public_scenario(live)
-        if access.is_party and access.party is not None:
-            view["utility"] = dict(documents[access.party])
+        view.update(_fixed_members(live, access, documents))
     if revealed(live):
         view["utilities"] = {name: dict(doc) for name, doc in documents.items()}
         if not live.running:
@@ -269,15 +267,20 @@ def fixed_state_json(live: LiveSession, access: Access, documents: Mapping[str, 
     (an action's answer is kept without these members and replayed with them). A state
     without them (``state_json(fixed=False)``) takes them back just before its closing brace.
     """
-    party = access.party if access.is_party else None
-    name = "fixed_json" if party is None else f"fixed_json:{party}"
+    name = f"fixed_json:{access.party}" if access.is_party and access.party is not None else "fixed_json"
     text = live.cache.get(name)
     if text is None:
-        members = {"scenario": _public_scenario(live)}
-        if party is not None:
-            members["utility"] = dict(documents[party])
+        members = _fixed_members(live, access, documents)
         text = live.cache[name] = "," + compact_json(members, sort_keys=True)[1:-1]
     return text
+
+
+def _fixed_members(live: LiveSession, access: Access, documents: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Return the state's :data:`FIXED_KEYS` for ``access``: the public scenario, and a party's own utility."""
+    members: dict[str, Any] = {"scenario": _public_scenario(live)}
+    if access.is_party and access.party is not None:
+        members["utility"] = dict(documents[access.party])
+    return members
 
 
 def _public_scenario(live: LiveSession) -> dict[str, Any]:
