@@ -21,7 +21,8 @@ part of it), of the client and of PostgreSQL's processes; how busy the machine's
 (in cores); how many actions shared one commit (group commit); the 1-minute load average
 before and after; the time to create a session (one after another, before the measured
 phase); and the disk's fsync latency over the measured phase (:class:`DiskProbe`: a stall of
-the disk holds every action in flight). The knee is the first N whose p99 passes 100 ms.
+the disk holds every action in flight). The knee is the first N whose p99 passes 100 ms (the
+last line says which).
 
 Run: ``.venv/bin/python benchmarks/server_bench.py --store sqlite --sessions 10 50 100 200 --rounds 20``
 (``--profile FILE`` writes the server's cProfile stats, all threads; ``--wrap 'py-spy record
@@ -832,6 +833,7 @@ def main() -> None:
     if args.client == "node" and args.feed != "stream":
         raise SystemExit("--client node follows the stream only: drop --feed poll")
     unit = None if args.no_floor else floor(kinds=("fastapi",))["fastapi"]
+    measured: list[tuple[int, float]] = []  # (N, p99 in ms), for the knee
     for n in args.sessions:
         folder = tempfile.mkdtemp(prefix="summitry-bench-")
         pg_names: list[str] = []
@@ -901,6 +903,24 @@ def main() -> None:
             f"load={row['load'][0]:.2f}->{row['load'][1]:.2f}",
             flush=True,
         )
+        measured.append((n, row["p99_ms"]))
+    print(knee(measured), flush=True)
+
+
+def knee(measured: list[tuple[int, float]], limit_ms: float = 100.0) -> str:
+    """Return the line that names the knee: the first N (in the order run) whose p99 passes ``limit_ms``.
+
+    >>> knee([(50, 40.0), (100, 80.5), (150, 120.0), (200, 90.0)])
+    'knee: N=150 (p99 120.0 ms > 100 ms; the N before it, 100: 80.5 ms)'
+    >>> knee([(10, 12.0)])
+    'knee: none (p99 under 100 ms at every N run, up to 10)'
+    """
+    for i, (n, p99) in enumerate(measured):
+        if p99 > limit_ms:
+            before = f"; the N before it, {measured[i - 1][0]}: {measured[i - 1][1]:.1f} ms" if i else ""
+            return f"knee: N={n} (p99 {p99:.1f} ms > {limit_ms:g} ms{before})"
+    top = max((n for n, _ in measured), default=0)
+    return f"knee: none (p99 under {limit_ms:g} ms at every N run, up to {top})"
 
 
 if __name__ == "__main__":
