@@ -9,8 +9,10 @@ Ctrl+C or SIGTERM stops them all.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -70,18 +72,23 @@ def serve_command(
             shards = dataclasses.replace(Shards.parse(shard), host=host)
         except ValueError as exc:
             raise fail(f"--shard: {exc}") from None
+    if shards is None:  # before anything is printed or started (a worker's port was checked by its supervisor)
+        for index in range(workers):
+            problem = _cannot_listen(host, port + index)
+            if problem is not None:
+                where = f"worker {index}: " if workers > 1 else ""
+                raise fail(f"{where}cannot listen on {host}:{port + index}: {problem}")
     store = SessionStore(make_engine(db))
     revision = store.upgrade()
     open_sessions = len(store.sessions(status="running", source="server"))
     if workers > 1 and shards is None:
-        console.print(
+        banner = (
             f"summitry {__version__} serving http://{host}:{port} with {workers} workers on ports {port}-"
             f"{port + workers - 1} (store {safe_url(db)}, schema {revision}, {open_sessions} open session(s) to "
-            "resume); Ctrl+C stops it",
-            markup=False,
+            "resume); Ctrl+C stops it"
         )
         store.engine.dispose()
-        _supervise(db, host, port, workers, admin_key)
+        _supervise(db, host, port, workers, admin_key, banner)
         return
     banner = (
         f"summitry {__version__} serving http://{host}:{port} (store {safe_url(db)}, schema {revision}, "
@@ -104,8 +111,12 @@ def _serve(
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=3)
 
 
-def _supervise(db: str, host: str, port: int, workers: int, admin_key: str | None) -> None:
+def _supervise(db: str, host: str, port: int, workers: int, admin_key: str | None, banner: str) -> None:
     """Run ``workers`` worker processes, start again any that dies, stop them all on Ctrl+C or SIGTERM.
+
+    ``banner`` is printed once every worker answers (not before: a client would find nobody there).
+    A worker that exits with uvicorn's start-up failure (its port taken, say) stops them all, as
+    one that keeps dying does: starting it again would fail alike.
 
     Raises:
         typer.Exit: a worker could not start (its port taken, say), or kept dying.
@@ -135,12 +146,16 @@ def _supervise(db: str, host: str, port: int, workers: int, admin_key: str | Non
             if not _serving(process, host, port + index):
                 problem = f"worker {index} could not start on port {port + index} (is it in use?)"
                 return
+        console.print(banner, markup=False)
         while not stopping:
             time.sleep(0.2)
             for index, process in enumerate(running):
                 code = process.poll()
                 if code is None or stopping:
                     continue
+                if code == _STARTUP_FAILURE:  # it never listened: starting it again would fail alike
+                    problem = f"worker {index} could not start on port {port + index} (is it in use?)"
+                    return
                 now = time.monotonic()
                 restarts[index] = [t for t in restarts[index] if now - t < RESTART_WINDOW] + [now]
                 if len(restarts[index]) > RESTARTS:
@@ -157,6 +172,34 @@ def _supervise(db: str, host: str, port: int, workers: int, admin_key: str | Non
         _stop_all(running)
         if problem is not None:
             raise fail(problem)
+
+
+_STARTUP_FAILURE = 3
+"""uvicorn's exit code when a server cannot start (its address in use, say)."""
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Return why a server could not listen on ``host:port`` now (its address in use, say), or None if it could.
+
+    Bound as uvicorn binds (``SO_REUSEADDR``), and let go at once: a port another server
+    listens on is refused before anything is printed or started, with a reason a person can act on.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        return f"unknown address ({exc.strerror})"
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return "the address is in use (another server there?); stop it or choose another --port"
+            reason = exc.strerror or str(exc)
+            return reason[:1].lower() + reason[1:]
+    return None
 
 
 def _serving(process: subprocess.Popen[bytes], host: str, port: int, wait: float = 60.0) -> bool:
