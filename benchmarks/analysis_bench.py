@@ -193,16 +193,22 @@ def main() -> None:
     print(
         f"Python {sys.version.split()[0]}, numpy {np.__version__}, NegMAS {negmas.__version__}, {os.cpu_count()} CPUs\n"
     )
-    print("| scenario | outcomes | summitry analyze (ms) | NegMAS frontier + points (ms) | ratio |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for name, n, ours, theirs in shared_table(50_000 if args.quick else 10**9):
-        ratio = f"{theirs / ours:,.0f}×" if theirs else "—"
-        their = f"{theirs * 1e3:,.1f}" if theirs else "skipped"
-        print(f"| {name} | {n:,} | {ours * 1e3:,.2f} | {their} | {ratio} |")
+    shared = SHARED.exists()
+    if shared:
+        print("| scenario | outcomes | summitry analyze (ms) | NegMAS frontier + points (ms) | ratio |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name, n, ours, theirs in shared_table(50_000 if args.quick else 10**9):
+            ratio = f"{theirs / ours:,.0f}×" if theirs else "—"
+            their = f"{theirs * 1e3:,.1f}" if theirs else "skipped"
+            print(f"| {name} | {n:,} | {ours * 1e3:,.2f} | {their} | {ratio} |")
+    else:
+        print(f"({SHARED} is absent: the shared scenarios' table and the Energy comparisons are skipped)")
     print("\n| synthetic 2-party space | outcomes | analyze (s) | peak traced memory (MiB) | frontier |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, n, seconds, peak, front in synthetic_table([6] if args.quick else [6, 7]):
         print(f"| {name} | {n:,} | {seconds:.3f} | {peak:,.0f} | {front:,} |")
+    if not shared:
+        return
     if args.quick:
         print("\n(--quick: the Energy comparisons with NegMAS, 390,625 outcomes, are skipped)")
         return

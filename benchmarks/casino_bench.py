@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from _shared import require
 
 from summitry.agents import make_negotiator, sao_agent_names
 from summitry.analysis import nash_row
@@ -159,9 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=1, help="seeds per profile (results averaged)")
     parser.add_argument("--agents", default=",".join(sao_agent_names()), help="comma-separated agent names")
     args = parser.parse_args(argv)
-    if not CASINO.exists():
-        print(f"error: {CASINO} is absent", file=sys.stderr)
-        return 2
+    require(CASINO)
     names = [n.strip() for n in args.agents.split(",") if n.strip()]
     splits = ["train", "valid"] if args.split == "both" else [args.split]
     for split in splits:

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from _shared import require
 from negmas.sao import BoulwareTBNegotiator, NaiveTitForTatNegotiator
 from negmas.tournaments.neg import cartesian_tournament
 
@@ -73,6 +74,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=50)
     args = parser.parse_args()
+    require(SHARED)
     with tempfile.TemporaryDirectory() as tmp:
         for label, side in (("summitry tournament", summitry_side), ("NegMAS cartesian_tournament", negmas_side)):
             count, seconds = side(args.rounds, Path(tmp))

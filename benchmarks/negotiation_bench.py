@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from _shared import require
 
 from summitry.agents import make_negotiator
 from summitry.formats import load_scenario
@@ -107,6 +108,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="measurements; the best is kept")
     parser.add_argument("--scenarios", default="Laptop,Energy")
     args = parser.parse_args()
+    require(GENIUS)
     warnings.simplefilter("ignore")
     print("| scenario | outcomes | engine + agents | negotiations/s (wall) | (CPU) | vs NegMAS (wall) | (CPU) |")
     print("| --- | ---: | --- | ---: | ---: | ---: | ---: |")

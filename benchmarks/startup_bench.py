@@ -36,6 +36,8 @@ import sys
 import time
 from pathlib import Path
 
+from _shared import require
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / ".." / "shared" / "scenarios"
 GENIUS = SCENARIOS / "genius"
@@ -117,6 +119,7 @@ def main() -> None:
     parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--realtime", action="store_true", help="run the timed children under chrt -f 50 (root)")
     args = parser.parse_args()
+    require(SCENARIOS)
     if args.realtime:
         PREFIX[:] = ["chrt", "-f", "50"]
     python = sys.executable

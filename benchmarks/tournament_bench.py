@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _shared import require
+
 ROOT = Path(__file__).resolve().parents[1]
 GENIUS = ROOT / ".." / "shared" / "scenarios" / "genius"
 SUMMITRY_AGENTS = ["boulware", "hardliner", "naive-tit-for-tat"]
@@ -245,9 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         args.rounds = args.memory_rounds if args.rounds == 100 else args.rounds
         memory_child(args)
         return 0
-    if not GENIUS.exists():
-        print(f"{GENIUS} is absent: the shared GENIUS scenarios are needed", file=sys.stderr)
-        return 2
+    require(GENIUS)
     if args.part in ("all", "negmas"):
         side_by_side(args)
     if args.part in ("all", "scaling"):

@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from _shared import require
+
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "scenarios"
 
 
@@ -92,6 +94,7 @@ def main() -> int:
     group.add_argument("--check", type=Path, help="compare with the fingerprints in this JSON file")
     parser.add_argument("--quick", action="store_true", help="a subset of the runs")
     args = parser.parse_args()
+    require(SHARED)
     prints = {run_id: fingerprint(*rest) for run_id, *rest in runs(args.quick)}
     total = hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(prints.items())).encode()).hexdigest()
     if args.write:
